@@ -1,0 +1,216 @@
+/**
+ * The clock and the pending-event set.
+ *
+ * Events are callbacks with one argument, ordered by (time, sequence number): equal times run in the order
+ * they were scheduled, so a run is reproducible whatever the heap does internally. The heap stores its keys
+ * in typed arrays side by side with the slot of each event, so sifting touches flat memory only; callbacks and
+ * their arguments live in slot-indexed arrays that are reused, so the hot path allocates nothing per event.
+ * Cancelling marks the slot and the event is skipped when it surfaces (cheaper than removing from the middle).
+ */
+
+export type EventCallback<A> = (arg: A) => void;
+
+/** Identifies a scheduled event for `cancel`. Encodes the slot and its generation, so a stale id is harmless. */
+export type EventId = number;
+
+const SLOT_BITS = 2 ** 26;
+const GENERATION_LIMIT = 2 ** 26;
+const INITIAL_CAPACITY = 1024;
+
+export class Simulation {
+  /** Simulated time in seconds from the scenario start. */
+  now = 0;
+  /** Events whose callback ran (cancelled events are not counted). */
+  eventsProcessed = 0;
+
+  // The heap: position -> key and slot.
+  private heapTime = new Float64Array(INITIAL_CAPACITY);
+  private heapSeq = new Float64Array(INITIAL_CAPACITY);
+  private heapSlot = new Int32Array(INITIAL_CAPACITY);
+  private heapSize = 0;
+
+  // Slots: slot -> what to run. A cleared callback marks a cancelled event.
+  private callbacks: (EventCallback<never> | undefined)[] = [];
+  private args: unknown[] = [];
+  private generation = new Uint32Array(INITIAL_CAPACITY);
+  private freeSlots = new Int32Array(INITIAL_CAPACITY);
+  private freeCount = 0;
+  private slotCount = 0;
+
+  private nextSeq = 0;
+  private live = 0;
+  private stopped = false;
+
+  /** Number of events scheduled and not yet run or cancelled. */
+  get pending(): number {
+    return this.live;
+  }
+
+  /** Runs `fn(arg)` after `delay` seconds of simulated time (0 = now, after the events already due now). */
+  schedule<A>(delay: number, fn: EventCallback<A>, arg?: A): EventId {
+    if (!(delay >= 0)) throw new RangeError(`schedule: delay must be a number >= 0, got ${delay}`);
+    return this.push(this.now + delay, fn, arg);
+  }
+
+  /** Runs `fn(arg)` at absolute simulated time `time` (not earlier than now). */
+  at<A>(time: number, fn: EventCallback<A>, arg?: A): EventId {
+    if (!(time >= this.now)) throw new RangeError(`at: time ${time} is before now (${this.now})`);
+    return this.push(time, fn, arg);
+  }
+
+  /** Cancels a pending event; returns false when it already ran or was cancelled. */
+  cancel(id: EventId): boolean {
+    const slot = id % SLOT_BITS;
+    const gen = Math.floor(id / SLOT_BITS);
+    if (slot >= this.slotCount || this.generation[slot] !== gen || this.callbacks[slot] === undefined)
+      return false;
+    this.callbacks[slot] = undefined;
+    this.args[slot] = undefined;
+    this.live--;
+    return true;
+  }
+
+  /** Time of the next pending event, or Infinity when none is pending. */
+  peek(): number {
+    this.dropCancelledTop();
+    return this.heapSize > 0 ? this.heapTime[0] : Infinity;
+  }
+
+  /** Runs the next event. Returns false when nothing was pending. */
+  step(): boolean {
+    this.dropCancelledTop();
+    if (this.heapSize === 0) return false;
+    const time = this.heapTime[0];
+    const slot = this.popTop();
+    const fn = this.callbacks[slot] as EventCallback<unknown>;
+    const arg = this.args[slot];
+    this.releaseSlot(slot);
+    this.live--;
+    this.now = time;
+    this.eventsProcessed++;
+    fn(arg);
+    return true;
+  }
+
+  /**
+   * Runs events until none is pending, `stop()` is called, or the next event lies beyond `until`.
+   * With `until`, every event at a time <= until runs and the clock ends at `until` (unless stopped earlier).
+   */
+  run(until = Infinity): void {
+    if (until < this.now) throw new RangeError(`run: until (${until}) is before now (${this.now})`);
+    this.stopped = false;
+    while (!this.stopped) {
+      this.dropCancelledTop();
+      if (this.heapSize === 0 || this.heapTime[0] > until) break;
+      this.step();
+    }
+    if (!this.stopped && until !== Infinity) this.now = until;
+  }
+
+  /** Makes the current `run` return after the event being processed. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private push<A>(time: number, fn: EventCallback<A>, arg: A | undefined): EventId {
+    const slot = this.acquireSlot();
+    this.callbacks[slot] = fn as EventCallback<never>;
+    this.args[slot] = arg;
+    if (this.heapSize === this.heapTime.length) this.growHeap();
+    this.live++;
+    this.siftUp(this.heapSize++, time, this.nextSeq++, slot);
+    return this.generation[slot] * SLOT_BITS + slot;
+  }
+
+  private dropCancelledTop(): void {
+    while (this.heapSize > 0 && this.callbacks[this.heapSlot[0]] === undefined) {
+      this.releaseSlot(this.popTop());
+    }
+  }
+
+  private popTop(): number {
+    const top = this.heapSlot[0];
+    const last = --this.heapSize;
+    if (last > 0) this.siftDown(0, this.heapTime[last], this.heapSeq[last], this.heapSlot[last]);
+    return top;
+  }
+
+  private siftUp(pos: number, time: number, seq: number, slot: number): void {
+    const ht = this.heapTime;
+    const hs = this.heapSeq;
+    const hl = this.heapSlot;
+    while (pos > 0) {
+      const parent = (pos - 1) >> 1;
+      const pt = ht[parent];
+      if (pt < time || (pt === time && hs[parent] < seq)) break;
+      ht[pos] = pt;
+      hs[pos] = hs[parent];
+      hl[pos] = hl[parent];
+      pos = parent;
+    }
+    ht[pos] = time;
+    hs[pos] = seq;
+    hl[pos] = slot;
+  }
+
+  private siftDown(pos: number, time: number, seq: number, slot: number): void {
+    const ht = this.heapTime;
+    const hs = this.heapSeq;
+    const hl = this.heapSlot;
+    const size = this.heapSize;
+    const half = size >> 1;
+    while (pos < half) {
+      let child = 2 * pos + 1;
+      const right = child + 1;
+      if (right < size && (ht[right] < ht[child] || (ht[right] === ht[child] && hs[right] < hs[child]))) {
+        child = right;
+      }
+      const ct = ht[child];
+      if (time < ct || (time === ct && seq < hs[child])) break;
+      ht[pos] = ct;
+      hs[pos] = hs[child];
+      hl[pos] = hl[child];
+      pos = child;
+    }
+    ht[pos] = time;
+    hs[pos] = seq;
+    hl[pos] = slot;
+  }
+
+  private acquireSlot(): number {
+    if (this.freeCount > 0) return this.freeSlots[--this.freeCount];
+    const slot = this.slotCount++;
+    if (slot >= SLOT_BITS) throw new RangeError(`more than ${SLOT_BITS} events pending`);
+    if (slot >= this.generation.length) {
+      const grown = new Uint32Array(this.generation.length * 2);
+      grown.set(this.generation);
+      this.generation = grown;
+    }
+    return slot;
+  }
+
+  private releaseSlot(slot: number): void {
+    this.callbacks[slot] = undefined;
+    this.args[slot] = undefined;
+    this.generation[slot] = (this.generation[slot] + 1) % GENERATION_LIMIT;
+    if (this.freeCount === this.freeSlots.length) {
+      const grown = new Int32Array(this.freeSlots.length * 2);
+      grown.set(this.freeSlots);
+      this.freeSlots = grown;
+    }
+    this.freeSlots[this.freeCount++] = slot;
+  }
+
+  private growHeap(): void {
+    const n = this.heapTime.length * 2;
+    const t = new Float64Array(n);
+    t.set(this.heapTime);
+    const s = new Float64Array(n);
+    s.set(this.heapSeq);
+    const l = new Int32Array(n);
+    l.set(this.heapSlot);
+    this.heapTime = t;
+    this.heapSeq = s;
+    this.heapSlot = l;
+  }
+}
