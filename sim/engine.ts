@@ -2,10 +2,15 @@
  * The clock and the pending-event set.
  *
  * Events are callbacks with one argument, ordered by (time, sequence number): equal times run in the order
- * they were scheduled, so a run is reproducible whatever the heap does internally. The heap stores its keys
- * in typed arrays side by side with the slot of each event, so sifting touches flat memory only; callbacks and
- * their arguments live in slot-indexed arrays that are reused, so the hot path allocates nothing per event.
+ * they were scheduled, so a run is reproducible whatever the heap does internally. The heap stores the times
+ * in a typed array side by side with the slot of each event, so sifting touches flat memory only; the sequence
+ * numbers, callbacks and arguments live in slot-indexed arrays (sequence numbers are read only to break ties),
+ * and slots are reused, so the hot path allocates nothing per event.
  * Cancelling marks the slot and the event is skipped when it surfaces (cheaper than removing from the middle).
+ *
+ * Most events schedule one more event (a job's completion schedules the next job's). So `step` leaves the
+ * event it runs at the root while its callback runs: the first event the callback schedules replaces the root
+ * and sifts down once, instead of a removal and an insertion each sifting through the heap.
  */
 
 export type EventCallback<A> = (arg: A) => void;
@@ -23,15 +28,17 @@ export class Simulation {
   /** Events whose callback ran (cancelled events are not counted). */
   eventsProcessed = 0;
 
-  // The heap: position -> key and slot.
+  // The heap: position -> time and slot.
   private heapTime = new Float64Array(INITIAL_CAPACITY);
-  private heapSeq = new Float64Array(INITIAL_CAPACITY);
   private heapSlot = new Int32Array(INITIAL_CAPACITY);
   private heapSize = 0;
+  /** The root is the event being run and may be replaced by the next event scheduled (see above). */
+  private rootConsumed = false;
 
   // Slots: slot -> what to run. A cleared callback marks a cancelled event.
   private callbacks: (EventCallback<never> | undefined)[] = [];
   private args: unknown[] = [];
+  private seqOf = new Float64Array(INITIAL_CAPACITY);
   private generation = new Uint32Array(INITIAL_CAPACITY);
   private freeSlots = new Int32Array(INITIAL_CAPACITY);
   private freeCount = 0;
@@ -80,15 +87,19 @@ export class Simulation {
   step(): boolean {
     this.dropCancelledTop();
     if (this.heapSize === 0) return false;
-    const time = this.heapTime[0];
-    const slot = this.popTop();
+    const slot = this.heapSlot[0];
     const fn = this.callbacks[slot] as EventCallback<unknown>;
     const arg = this.args[slot];
     this.releaseSlot(slot);
     this.live--;
-    this.now = time;
+    this.now = this.heapTime[0];
     this.eventsProcessed++;
-    fn(arg);
+    this.rootConsumed = true;
+    try {
+      fn(arg);
+    } finally {
+      this.settleRoot();
+    }
     return true;
   }
 
@@ -116,13 +127,28 @@ export class Simulation {
     const slot = this.acquireSlot();
     this.callbacks[slot] = fn as EventCallback<never>;
     this.args[slot] = arg;
-    if (this.heapSize === this.heapTime.length) this.growHeap();
+    this.seqOf[slot] = this.nextSeq++;
     this.live++;
-    this.siftUp(this.heapSize++, time, this.nextSeq++, slot);
+    if (this.rootConsumed) {
+      this.rootConsumed = false;
+      this.siftDown(0, time, slot);
+    } else {
+      if (this.heapSize === this.heapTime.length) this.growHeap();
+      this.siftUp(this.heapSize++, time, slot);
+    }
     return this.generation[slot] * SLOT_BITS + slot;
   }
 
+  /** Removes the root if the event that ran there did not hand it to a new event. */
+  private settleRoot(): void {
+    if (this.rootConsumed) {
+      this.rootConsumed = false;
+      this.popTop();
+    }
+  }
+
   private dropCancelledTop(): void {
+    this.settleRoot();
     while (this.heapSize > 0 && this.callbacks[this.heapSlot[0]] === undefined) {
       this.releaseSlot(this.popTop());
     }
@@ -131,49 +157,48 @@ export class Simulation {
   private popTop(): number {
     const top = this.heapSlot[0];
     const last = --this.heapSize;
-    if (last > 0) this.siftDown(0, this.heapTime[last], this.heapSeq[last], this.heapSlot[last]);
+    if (last > 0) this.siftDown(0, this.heapTime[last], this.heapSlot[last]);
     return top;
   }
 
-  private siftUp(pos: number, time: number, seq: number, slot: number): void {
+  private siftUp(pos: number, time: number, slot: number): void {
     const ht = this.heapTime;
-    const hs = this.heapSeq;
     const hl = this.heapSlot;
+    const seqOf = this.seqOf;
+    const seq = seqOf[slot];
     while (pos > 0) {
       const parent = (pos - 1) >> 1;
       const pt = ht[parent];
-      if (pt < time || (pt === time && hs[parent] < seq)) break;
+      if (pt < time || (pt === time && seqOf[hl[parent]] < seq)) break;
       ht[pos] = pt;
-      hs[pos] = hs[parent];
       hl[pos] = hl[parent];
       pos = parent;
     }
     ht[pos] = time;
-    hs[pos] = seq;
     hl[pos] = slot;
   }
 
-  private siftDown(pos: number, time: number, seq: number, slot: number): void {
+  private siftDown(pos: number, time: number, slot: number): void {
     const ht = this.heapTime;
-    const hs = this.heapSeq;
     const hl = this.heapSlot;
+    const seqOf = this.seqOf;
     const size = this.heapSize;
     const half = size >> 1;
     while (pos < half) {
       let child = 2 * pos + 1;
       const right = child + 1;
-      if (right < size && (ht[right] < ht[child] || (ht[right] === ht[child] && hs[right] < hs[child]))) {
-        child = right;
+      if (right < size) {
+        const rt = ht[right];
+        const ct = ht[child];
+        if (rt < ct || (rt === ct && seqOf[hl[right]] < seqOf[hl[child]])) child = right;
       }
       const ct = ht[child];
-      if (time < ct || (time === ct && seq < hs[child])) break;
+      if (time < ct || (time === ct && seqOf[slot] < seqOf[hl[child]])) break;
       ht[pos] = ct;
-      hs[pos] = hs[child];
       hl[pos] = hl[child];
       pos = child;
     }
     ht[pos] = time;
-    hs[pos] = seq;
     hl[pos] = slot;
   }
 
@@ -185,6 +210,9 @@ export class Simulation {
       const grown = new Uint32Array(this.generation.length * 2);
       grown.set(this.generation);
       this.generation = grown;
+      const seqs = new Float64Array(this.seqOf.length * 2);
+      seqs.set(this.seqOf);
+      this.seqOf = seqs;
     }
     return slot;
   }
@@ -205,12 +233,9 @@ export class Simulation {
     const n = this.heapTime.length * 2;
     const t = new Float64Array(n);
     t.set(this.heapTime);
-    const s = new Float64Array(n);
-    s.set(this.heapSeq);
     const l = new Int32Array(n);
     l.set(this.heapSlot);
     this.heapTime = t;
-    this.heapSeq = s;
     this.heapSlot = l;
   }
 }
