@@ -5,6 +5,7 @@
 import { formatResults, runSuite, type BenchResult, type BenchSuite } from './harness.ts';
 import { holdSuites } from './hold.ts';
 import { gf1Suite } from './gf1-suite.ts';
+import { maxminSuite } from './maxmin.ts';
 
 export interface BenchRunOptions {
   /** Smaller sizes and shorter timing, for CI. */
@@ -18,6 +19,7 @@ export function allSuites(quick: boolean): BenchSuite[] {
   return [
     ...holdSuites(quick ? [1_000, 100_000] : [1_000, 100_000, 1_000_000]),
     gf1Suite(quick ? 20_000 : 100_000),
+    maxminSuite(),
   ];
 }
 
