@@ -3,7 +3,7 @@
  *
  * Events are callbacks with one argument, ordered by (time, sequence number): equal times run in the order
  * they were scheduled, so a run is reproducible whatever the heap does internally. The heap stores the times
- * in a typed array side by side with the slot of each event, so sifting touches flat memory only; the sequence
+ * in one typed array interleaved with the slot of each event, so sifting touches flat memory only; the sequence
  * numbers, callbacks and arguments live in slot-indexed arrays (sequence numbers are read only to break ties),
  * and slots are reused, so the hot path allocates nothing per event.
  * Cancelling marks the slot and the event is skipped when it surfaces (cheaper than removing from the middle).
@@ -28,9 +28,9 @@ export class Simulation {
   /** Events whose callback ran (cancelled events are not counted). */
   eventsProcessed = 0;
 
-  // The heap: position -> time and slot.
-  private heapTime = new Float64Array(INITIAL_CAPACITY);
-  private heapSlot = new Int32Array(INITIAL_CAPACITY);
+  // The heap: position i holds its time at [2i] and its slot at [2i + 1], so a node and its sibling share a
+  // cache line and a sift reads one array.
+  private heap = new Float64Array(2 * INITIAL_CAPACITY);
   private heapSize = 0;
   /** The root is the event being run and may be replaced by the next event scheduled (see above). */
   private rootConsumed = false;
@@ -80,19 +80,19 @@ export class Simulation {
   /** Time of the next pending event, or Infinity when none is pending. */
   peek(): number {
     this.dropCancelledTop();
-    return this.heapSize > 0 ? this.heapTime[0] : Infinity;
+    return this.heapSize > 0 ? this.heap[0] : Infinity;
   }
 
   /** Runs the next event. Returns false when nothing was pending. */
   step(): boolean {
     this.dropCancelledTop();
     if (this.heapSize === 0) return false;
-    const slot = this.heapSlot[0];
+    const slot = this.heap[1];
     const fn = this.callbacks[slot] as EventCallback<unknown>;
     const arg = this.args[slot];
     this.releaseSlot(slot);
     this.live--;
-    this.now = this.heapTime[0];
+    this.now = this.heap[0];
     this.eventsProcessed++;
     this.rootConsumed = true;
     try {
@@ -112,7 +112,7 @@ export class Simulation {
     this.stopped = false;
     while (!this.stopped) {
       this.dropCancelledTop();
-      if (this.heapSize === 0 || this.heapTime[0] > until) break;
+      if (this.heapSize === 0 || this.heap[0] > until) break;
       this.step();
     }
     if (!this.stopped && until !== Infinity) this.now = until;
@@ -133,7 +133,7 @@ export class Simulation {
       this.rootConsumed = false;
       this.siftDown(0, time, slot);
     } else {
-      if (this.heapSize === this.heapTime.length) this.growHeap();
+      if (2 * this.heapSize === this.heap.length) this.growHeap();
       this.siftUp(this.heapSize++, time, slot);
     }
     return this.generation[slot] * SLOT_BITS + slot;
@@ -149,57 +149,58 @@ export class Simulation {
 
   private dropCancelledTop(): void {
     this.settleRoot();
-    while (this.heapSize > 0 && this.callbacks[this.heapSlot[0]] === undefined) {
+    while (this.heapSize > 0 && this.callbacks[this.heap[1]] === undefined) {
       this.releaseSlot(this.popTop());
     }
   }
 
   private popTop(): number {
-    const top = this.heapSlot[0];
+    const h = this.heap;
+    const top = h[1];
     const last = --this.heapSize;
-    if (last > 0) this.siftDown(0, this.heapTime[last], this.heapSlot[last]);
+    if (last > 0) this.siftDown(0, h[2 * last], h[2 * last + 1]);
     return top;
   }
 
   private siftUp(pos: number, time: number, slot: number): void {
-    const ht = this.heapTime;
-    const hl = this.heapSlot;
+    const h = this.heap;
     const seqOf = this.seqOf;
     const seq = seqOf[slot];
     while (pos > 0) {
       const parent = (pos - 1) >> 1;
-      const pt = ht[parent];
-      if (pt < time || (pt === time && seqOf[hl[parent]] < seq)) break;
-      ht[pos] = pt;
-      hl[pos] = hl[parent];
+      const pt = h[2 * parent];
+      if (pt < time || (pt === time && seqOf[h[2 * parent + 1]] < seq)) break;
+      h[2 * pos] = pt;
+      h[2 * pos + 1] = h[2 * parent + 1];
       pos = parent;
     }
-    ht[pos] = time;
-    hl[pos] = slot;
+    h[2 * pos] = time;
+    h[2 * pos + 1] = slot;
   }
 
   private siftDown(pos: number, time: number, slot: number): void {
-    const ht = this.heapTime;
-    const hl = this.heapSlot;
+    const h = this.heap;
     const seqOf = this.seqOf;
     const size = this.heapSize;
     const half = size >> 1;
     while (pos < half) {
       let child = 2 * pos + 1;
+      let ct = h[2 * child];
       const right = child + 1;
       if (right < size) {
-        const rt = ht[right];
-        const ct = ht[child];
-        if (rt < ct || (rt === ct && seqOf[hl[right]] < seqOf[hl[child]])) child = right;
+        const rt = h[2 * right];
+        if (rt < ct || (rt === ct && seqOf[h[2 * right + 1]] < seqOf[h[2 * child + 1]])) {
+          child = right;
+          ct = rt;
+        }
       }
-      const ct = ht[child];
-      if (time < ct || (time === ct && seqOf[slot] < seqOf[hl[child]])) break;
-      ht[pos] = ct;
-      hl[pos] = hl[child];
+      if (time < ct || (time === ct && seqOf[slot] < seqOf[h[2 * child + 1]])) break;
+      h[2 * pos] = ct;
+      h[2 * pos + 1] = h[2 * child + 1];
       pos = child;
     }
-    ht[pos] = time;
-    hl[pos] = slot;
+    h[2 * pos] = time;
+    h[2 * pos + 1] = slot;
   }
 
   private acquireSlot(): number {
@@ -230,12 +231,8 @@ export class Simulation {
   }
 
   private growHeap(): void {
-    const n = this.heapTime.length * 2;
-    const t = new Float64Array(n);
-    t.set(this.heapTime);
-    const l = new Int32Array(n);
-    l.set(this.heapSlot);
-    this.heapTime = t;
-    this.heapSlot = l;
+    const grown = new Float64Array(this.heap.length * 2);
+    grown.set(this.heap);
+    this.heap = grown;
   }
 }
