@@ -6,9 +6,9 @@
 import type { DdmEndpoint } from '../snapshot/data.ts';
 import type { QueueState, SiteSpec } from '../snapshot/queue.ts';
 import type { InputChunk, TaskSpec } from '../snapshot/task.ts';
+import { compensateRamCount } from '../shares/resource-types.ts';
 import { checkHardware } from './hardware-check.ts';
 import {
-  compensateRamCount,
   cpuTimePerEvent,
   maxRamCount,
   outDiskSize,

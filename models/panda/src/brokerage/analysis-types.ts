@@ -4,6 +4,7 @@
 
 import type { DatasetReplica } from '../snapshot/data.ts';
 import type { BrokerageSnapshot } from '../snapshot/world.ts';
+import type { UserJobTotals } from '../shares/analysis-throttle.ts';
 
 /** A replica that may be a Virtual Placement one (VP replicas count only at VP queues). */
 export interface AnalysisReplica extends DatasetReplica {
@@ -12,14 +13,6 @@ export interface AnalysisReplica extends DatasetReplica {
 
 export interface AnalysisSnapshot extends BrokerageSnapshot {
   replicas?: Record<string, AnalysisReplica[]>;
-}
-
-/** Jobs and cores of the user (or working group) over all PQs (`countJobsPerTarget_JEDI`). */
-export interface UserJobTotals {
-  nRunJobs: number;
-  nQueuedJobs: number;
-  nRunCores: number;
-  nQueuedCores: number;
 }
 
 /** What the analysis brokerage reads about the user and the share besides the PQ snapshot. */

@@ -7,6 +7,7 @@
 
 import type { SiteSpec } from '../snapshot/queue.ts';
 import type { InputChunk, TaskSpec } from '../snapshot/task.ts';
+import { compensateRamCount } from '../shares/resource-types.ts';
 
 const MB = 1024 * 1024;
 
@@ -50,11 +51,6 @@ export function workDiskSize(task: Pick<TaskSpec, 'workDiskCount' | 'workDiskUni
   const u = task.workDiskUnit;
   const bytes = u === 'GB' ? n * 1024 * MB : u === 'MB' ? n * MB : u === 'kB' ? n * 1024 : n;
   return bytes + margin;
-}
-
-/** `JobUtils.compensate_ram_count`. */
-export function compensateRamCount(ram: number, compensation: number): number {
-  return Math.trunc(ram * compensation);
 }
 
 /** `InputChunk.getMaxRamCount`. */

@@ -51,10 +51,18 @@ export const ILLUSTRATIVE_RESOURCE_TYPES: readonly ResourceSpec[] = [
   },
 ];
 
-/** `compensate_ram_count`: `int(ram × 0.9)`; null stays null. */
-export function compensateRamCount(ramCount: number | null | undefined): number | null {
+/**
+ * `compensate_ram_count`: `int(ram × 0.9)`; null stays null. The brokerages pass their configured factor
+ * (`JobUtils.compensate_ram_count` reads the same constant).
+ */
+export function compensateRamCount(ramCount: number, factor?: number): number;
+export function compensateRamCount(ramCount: number | null | undefined, factor?: number): number | null;
+export function compensateRamCount(
+  ramCount: number | null | undefined,
+  factor = MEMORY_COMPENSATION,
+): number | null {
   if (ramCount === null || ramCount === undefined) return null;
-  return pyInt(ramCount * MEMORY_COMPENSATION);
+  return pyInt(ramCount * factor);
 }
 
 /** `decompensate_ram_count`: `int(ram / 0.9)`; null stays null. */
@@ -95,7 +103,7 @@ export function matchTask(spec: ResourceSpec, task: ResourceTask): boolean {
   const perCore = PER_CORE_UNITS.has(task.ramUnit ?? '')
     ? (ram * cores + base) / cores
     : (ram + base) / cores;
-  return withinBounds(spec, cores, compensateRamCount(perCore) as number);
+  return withinBounds(spec, cores, compensateRamCount(perCore));
 }
 
 /** The job columns resource-type matching reads (JobSpec names); minRamCount is in MB, already compensated. */
@@ -190,5 +198,5 @@ export function jobMinRamCount(input: JobRamInput): { minRamCount: number; minRa
       unit = unit.replace(/PerCore.*$/, '');
     }
   }
-  return { minRamCount: compensateRamCount(ram) as number, minRamUnit: unit };
+  return { minRamCount: compensateRamCount(ram), minRamUnit: unit };
 }
