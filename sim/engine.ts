@@ -5,7 +5,9 @@
  * they were scheduled, so a run is reproducible whatever the heap does internally. The heap stores the times
  * in one typed array interleaved with the slot of each event, so sifting touches flat memory only; the sequence
  * numbers, callbacks and arguments live in slot-indexed arrays (sequence numbers are read only to break ties),
- * and slots are reused, so the hot path allocates nothing per event.
+ * and slots are reused, so the hot path allocates nothing per event. What is read together sits together
+ * (callback beside argument, sequence beside generation): with a large pending set each array read of a slot
+ * is a cache miss.
  * Cancelling marks the slot and the event is skipped when it surfaces (cheaper than removing from the middle).
  *
  * Most events schedule one more event (a job's completion schedules the next job's). So `step` leaves the
@@ -36,10 +38,11 @@ export class Simulation {
   private rootConsumed = false;
 
   // Slots: slot -> what to run. A cleared callback marks a cancelled event.
-  private callbacks: (EventCallback<never> | undefined)[] = [];
+  /** slot -> [2·slot] callback, [2·slot + 1] argument. */
+  private payload: unknown[] = [];
   private args: unknown[] = [];
-  private seqOf = new Float64Array(INITIAL_CAPACITY);
-  private generation = new Uint32Array(INITIAL_CAPACITY);
+  /** slot -> [2·slot] sequence number, [2·slot + 1] generation. */
+  private meta = new Float64Array(2 * INITIAL_CAPACITY);
   private freeSlots = new Int32Array(INITIAL_CAPACITY);
   private freeCount = 0;
   private slotCount = 0;
@@ -69,10 +72,10 @@ export class Simulation {
   cancel(id: EventId): boolean {
     const slot = id % SLOT_BITS;
     const gen = Math.floor(id / SLOT_BITS);
-    if (slot >= this.slotCount || this.generation[slot] !== gen || this.callbacks[slot] === undefined)
+    if (slot >= this.slotCount || this.meta[2 * slot + 1] !== gen || this.payload[2 * slot] === undefined)
       return false;
-    this.callbacks[slot] = undefined;
-    this.args[slot] = undefined;
+    this.payload[2 * slot] = undefined;
+    this.payload[2 * slot + 1] = undefined;
     this.live--;
     return true;
   }
@@ -88,8 +91,8 @@ export class Simulation {
     this.dropCancelledTop();
     if (this.heapSize === 0) return false;
     const slot = this.heap[1];
-    const fn = this.callbacks[slot] as EventCallback<unknown>;
-    const arg = this.args[slot];
+    const fn = this.payload[2 * slot] as EventCallback<unknown>;
+    const arg = this.payload[2 * slot + 1];
     this.releaseSlot(slot);
     this.live--;
     this.now = this.heap[0];
@@ -125,9 +128,9 @@ export class Simulation {
 
   private push<A>(time: number, fn: EventCallback<A>, arg: A | undefined): EventId {
     const slot = this.acquireSlot();
-    this.callbacks[slot] = fn as EventCallback<never>;
-    this.args[slot] = arg;
-    this.seqOf[slot] = this.nextSeq++;
+    this.payload[2 * slot] = fn;
+    this.payload[2 * slot + 1] = arg;
+    this.meta[2 * slot] = this.nextSeq++;
     this.live++;
     if (this.rootConsumed) {
       this.rootConsumed = false;
@@ -136,7 +139,7 @@ export class Simulation {
       if (2 * this.heapSize === this.heap.length) this.growHeap();
       this.siftUp(this.heapSize++, time, slot);
     }
-    return this.generation[slot] * SLOT_BITS + slot;
+    return this.meta[2 * slot + 1] * SLOT_BITS + slot;
   }
 
   /** Removes the root if the event that ran there did not hand it to a new event. */
@@ -149,7 +152,7 @@ export class Simulation {
 
   private dropCancelledTop(): void {
     this.settleRoot();
-    while (this.heapSize > 0 && this.callbacks[this.heap[1]] === undefined) {
+    while (this.heapSize > 0 && this.payload[2 * this.heap[1]] === undefined) {
       this.releaseSlot(this.popTop());
     }
   }
@@ -164,12 +167,12 @@ export class Simulation {
 
   private siftUp(pos: number, time: number, slot: number): void {
     const h = this.heap;
-    const seqOf = this.seqOf;
-    const seq = seqOf[slot];
+    const meta = this.meta;
+    const seq = meta[2 * slot];
     while (pos > 0) {
       const parent = (pos - 1) >> 1;
       const pt = h[2 * parent];
-      if (pt < time || (pt === time && seqOf[h[2 * parent + 1]] < seq)) break;
+      if (pt < time || (pt === time && meta[2 * h[2 * parent + 1]] < seq)) break;
       h[2 * pos] = pt;
       h[2 * pos + 1] = h[2 * parent + 1];
       pos = parent;
@@ -180,7 +183,7 @@ export class Simulation {
 
   private siftDown(pos: number, time: number, slot: number): void {
     const h = this.heap;
-    const seqOf = this.seqOf;
+    const meta = this.meta;
     const size = this.heapSize;
     const half = size >> 1;
     while (pos < half) {
@@ -189,12 +192,12 @@ export class Simulation {
       const right = child + 1;
       if (right < size) {
         const rt = h[2 * right];
-        if (rt < ct || (rt === ct && seqOf[h[2 * right + 1]] < seqOf[h[2 * child + 1]])) {
+        if (rt < ct || (rt === ct && meta[2 * h[2 * right + 1]] < meta[2 * h[2 * child + 1]])) {
           child = right;
           ct = rt;
         }
       }
-      if (time < ct || (time === ct && seqOf[slot] < seqOf[h[2 * child + 1]])) break;
+      if (time < ct || (time === ct && meta[2 * slot] < meta[2 * h[2 * child + 1]])) break;
       h[2 * pos] = ct;
       h[2 * pos + 1] = h[2 * child + 1];
       pos = child;
@@ -207,21 +210,19 @@ export class Simulation {
     if (this.freeCount > 0) return this.freeSlots[--this.freeCount];
     const slot = this.slotCount++;
     if (slot >= SLOT_BITS) throw new RangeError(`more than ${SLOT_BITS} events pending`);
-    if (slot >= this.generation.length) {
-      const grown = new Uint32Array(this.generation.length * 2);
-      grown.set(this.generation);
-      this.generation = grown;
-      const seqs = new Float64Array(this.seqOf.length * 2);
-      seqs.set(this.seqOf);
-      this.seqOf = seqs;
+    if (2 * slot >= this.meta.length) {
+      const grown = new Float64Array(this.meta.length * 2);
+      grown.set(this.meta);
+      this.meta = grown;
     }
     return slot;
   }
 
   private releaseSlot(slot: number): void {
-    this.callbacks[slot] = undefined;
-    this.args[slot] = undefined;
-    this.generation[slot] = (this.generation[slot] + 1) % GENERATION_LIMIT;
+    this.payload[2 * slot] = undefined;
+    this.payload[2 * slot + 1] = undefined;
+    const g = this.meta[2 * slot + 1] + 1;
+    this.meta[2 * slot + 1] = g === GENERATION_LIMIT ? 0 : g;
     if (this.freeCount === this.freeSlots.length) {
       const grown = new Int32Array(this.freeSlots.length * 2);
       grown.set(this.freeSlots);
