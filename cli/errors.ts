@@ -1,3 +1,5 @@
+import { InputFileError } from '@pandasim/panda';
+
 /** Exit codes of every pandasim command: 0 done, 1 the run failed, 2 bad input (nothing was written). */
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -8,5 +10,15 @@ export class InputError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'InputError';
+  }
+}
+
+/** Loads an input file; its problems become an `InputError` (exit 2, nothing on stdout). */
+export function loadInputFile<T>(load: (path: string) => T, file: string): T {
+  try {
+    return load(file);
+  } catch (error) {
+    if (error instanceof InputFileError) throw new InputError(error.message);
+    throw error;
   }
 }

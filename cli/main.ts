@@ -2,7 +2,9 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { benchCommand } from './commands/bench.ts';
+import { brokerCommand } from './commands/broker.ts';
 import { demoCommand } from './commands/demo.ts';
+import { sharesCommand } from './commands/shares.ts';
 import { EXIT_BAD_INPUT, EXIT_FAILED, InputError } from './errors.ts';
 
 async function main(argv: string[]): Promise<void> {
@@ -11,6 +13,8 @@ async function main(argv: string[]): Promise<void> {
     .usage('$0 <command> [options]')
     .command(demoCommand)
     .command(benchCommand)
+    .command(brokerCommand)
+    .command(sharesCommand)
     .demandCommand(1, 'Name a command (see --help).')
     .strict()
     .recommendCommands()

@@ -48,3 +48,6 @@ export * from './brokerage/zero-share.ts';
 
 // Global shares, throttling, priorities, resource types, pilot streaming.
 export * from './shares/index.ts';
+
+// Input files (broker and shares snapshots): zod schemas, loaders with every problem named, JSON Schemas.
+export * from './io/index.ts';
