@@ -1,0 +1,224 @@
+/**
+ * A WLCG grid site as Harvester's pull-mode submitter sees it (providers.md §5.1): a computing element in
+ * front of a batch system with `slots` slots of `coresPerSlot` cores.
+ *
+ * A pilot's life: the CE passes it to the batch system (submit latency), it waits its turn (the queue wait,
+ * standing in for the fair share of the site's other users), then starts when a slot is free, earliest-ready
+ * first, at the batch system's next match and only while the site is online. It holds the slot from then on:
+ * pilot start-up, then payloads one after another (each with stage-in and stage-out around it) until the owner
+ * releases it or its walltime runs out. A payload attempt fails by itself with `payloadFailureProbability`,
+ * at a uniformly drawn point of its run (so a failure wastes half a payload on average); a started worker dies
+ * with `workerLossProbability` at a uniformly drawn point of its walltime. While the site is offline new
+ * pilots wait; running ones are lost or drained (`downtimeMode`).
+ *
+ * Random streams, per site: `site/<name>/wait` (submit latency, queue wait), `site/<name>/overheads` (pilot
+ * start-up, stage-in/out), `site/<name>/failures` (payload errors, worker loss), `site/<name>/downtime`.
+ */
+import type { Simulation } from '../../sim/engine.ts';
+import type { RandomStreams, Rng } from '../../sim/random.ts';
+import type {
+  Payload,
+  PayloadOutcome,
+  Placement,
+  Provider,
+  ProviderUsage,
+  Worker,
+  WorkerEvents,
+  WorkerRequest,
+} from '../provider/worker.ts';
+import { Downtimes } from './downtime.ts';
+import type { GridSiteParams } from './site-params.ts';
+import { ProviderWorker, WorkerRuntime } from './worker-runtime.ts';
+
+/** Why a site cannot take `request` at all, or undefined when it can. */
+export function gridAdmissionError(params: GridSiteParams, request: WorkerRequest): string | undefined {
+  const site = `site ${params.name}`;
+  const slotMemory = params.coresPerSlot * params.memoryPerCoreMB;
+  if (!(Number.isInteger(request.cores) && request.cores >= 1)) {
+    return `${site}: a worker needs a whole number of cores >= 1, got ${request.cores}`;
+  }
+  if (request.cores > params.coresPerSlot) {
+    return `${site}: ${request.cores} cores asked, slots have ${params.coresPerSlot}`;
+  }
+  if (request.memoryMB > slotMemory) {
+    return `${site}: ${request.memoryMB} MB asked, slots have ${slotMemory} MB`;
+  }
+  if (request.gpus > 0) return `${site}: no GPUs`;
+  if (request.nodes !== 1) return `${site}: a worker runs on one node, got ${request.nodes}`;
+  if (!(request.walltime > 0)) return `${site}: walltime must be > 0, got ${request.walltime}`;
+  return undefined;
+}
+
+export class GridSite implements Provider {
+  readonly name: string;
+  readonly params: GridSiteParams;
+  private readonly runtime: WorkerRuntime<ProviderWorker>;
+  private readonly placement: Placement;
+  private readonly waitRng: Rng;
+  private readonly overheadRng: Rng;
+  private readonly failureRng: Rng;
+  private readonly downtimes: Downtimes;
+  private readonly onlineListeners = new Set<(online: boolean) => void>();
+  /** Pilots whose wait has passed, in the order it passed; ended ones are skipped when reached. */
+  private ready: ProviderWorker[] = [];
+  private readyHead = 0;
+  private readonly holding = new Set<ProviderWorker>();
+  private freeSlots: number;
+  private queuedCount = 0;
+  private nextId = 1;
+  private matchScheduled = false;
+
+  constructor(
+    private readonly sim: Simulation,
+    streams: RandomStreams,
+    params: GridSiteParams,
+  ) {
+    this.name = params.name;
+    this.params = params;
+    this.freeSlots = params.slots;
+    this.placement = {
+      provider: params.name,
+      resource: params.name,
+      corepower: params.hs06PerCore,
+      gpuSpeed: 0,
+    };
+    this.waitRng = streams.stream(`site/${params.name}/wait`);
+    this.overheadRng = streams.stream(`site/${params.name}/overheads`);
+    this.failureRng = streams.stream(`site/${params.name}/failures`);
+    this.runtime = new WorkerRuntime(sim, params.name, this.onWorkerEnd);
+    this.downtimes = new Downtimes(
+      sim,
+      params.scheduledDowntimes,
+      params.randomDowntime,
+      streams.stream(`site/${params.name}/downtime`),
+      this.onlineChanged,
+    );
+  }
+
+  get queued(): number {
+    return this.queuedCount;
+  }
+
+  get running(): number {
+    return this.holding.size;
+  }
+
+  get slots(): number {
+    return this.params.slots;
+  }
+
+  get busySlots(): number {
+    return this.params.slots - this.freeSlots;
+  }
+
+  /** Whether the site is online now. */
+  get online(): boolean {
+    return this.downtimes.online;
+  }
+
+  /** Calls `listener(online)` at every change; returns a function that removes it. */
+  onOnlineChange(listener: (online: boolean) => void): () => void {
+    this.onlineListeners.add(listener);
+    return () => this.onlineListeners.delete(listener);
+  }
+
+  usage(now: number): ProviderUsage {
+    return this.runtime.usage(now);
+  }
+
+  submit(request: WorkerRequest, events: WorkerEvents): ProviderWorker {
+    const worker = new ProviderWorker(this.nextId++, request, this.sim.now, events, this.runtime);
+    const refusal = gridAdmissionError(this.params, request);
+    if (refusal !== undefined) {
+      this.runtime.refuse(worker, refusal, 'submission-failed');
+      return worker;
+    }
+    this.queuedCount++;
+    const delay =
+      this.params.batchSystem.submitLatency.sample(this.waitRng) + this.params.queueWait.sample(this.waitRng);
+    this.runtime.timer(worker, this.sim.now + delay, this.becomeReady);
+    return worker;
+  }
+
+  run(worker: Worker, payload: Payload, done: (outcome: PayloadOutcome) => void): void {
+    const own = this.runtime.own(worker, 'run');
+    const overhead =
+      this.params.stageIn.sample(this.overheadRng) + this.params.stageOut.sample(this.overheadRng);
+    const fails = this.failureRng.next() < this.params.payloadFailureProbability;
+    this.runtime.run(own, payload, done, overhead, fails ? this.failureRng.next() : undefined);
+  }
+
+  /** A queued worker is withdrawn ('cancelled'); a running one ends normally ('finished'). */
+  release(worker: Worker): void {
+    const own = this.runtime.own(worker, 'release');
+    if (own.status === 'running') this.runtime.end(own, 'finished');
+    else this.runtime.end(own, 'cancelled', 'cancelled');
+  }
+
+  kill(worker: Worker): void {
+    this.runtime.end(this.runtime.own(worker, 'kill'), 'cancelled', 'cancelled');
+  }
+
+  private readonly becomeReady = (worker: ProviderWorker): void => {
+    this.ready.push(worker);
+    this.requestMatch();
+  };
+
+  /** Matches at once, or at the batch system's next cycle; one pending match serves all requests. */
+  private requestMatch(): void {
+    if (this.matchScheduled) return;
+    this.matchScheduled = true;
+    const interval = this.params.batchSystem.matchInterval;
+    const now = this.sim.now;
+    this.sim.at(interval > 0 ? Math.ceil(now / interval) * interval : now, this.match);
+  }
+
+  private readonly match = (): void => {
+    this.matchScheduled = false;
+    if (!this.downtimes.online) return;
+    while (this.freeSlots > 0 && this.readyHead < this.ready.length) {
+      const worker = this.ready[this.readyHead++];
+      if (worker.status === 'submitted') this.start(worker);
+    }
+    if (this.readyHead > 1024 && 2 * this.readyHead > this.ready.length) {
+      this.ready = this.ready.slice(this.readyHead);
+      this.readyHead = 0;
+    }
+  };
+
+  private start(worker: ProviderWorker): void {
+    const params = this.params;
+    this.freeSlots--;
+    this.queuedCount--;
+    this.holding.add(worker);
+    const walltime = Math.min(worker.request.walltime, params.maxWalltime);
+    this.runtime.start(worker, this.placement, worker.request.cores, 0, walltime);
+    const now = this.sim.now;
+    if (this.failureRng.next() < params.workerLossProbability) {
+      this.runtime.failAt(worker, now + this.failureRng.next() * walltime, 'node-failure');
+    }
+    this.runtime.timer(worker, now + params.pilotStartup.sample(this.overheadRng), this.pilotReady);
+  }
+
+  private readonly pilotReady = (worker: ProviderWorker): void => {
+    this.runtime.accept(worker);
+  };
+
+  private readonly onWorkerEnd = (worker: ProviderWorker, wasRunning: boolean): void => {
+    if (wasRunning) {
+      this.holding.delete(worker);
+      this.freeSlots++;
+      this.requestMatch();
+    } else {
+      this.queuedCount--;
+    }
+  };
+
+  private readonly onlineChanged = (online: boolean): void => {
+    if (online) this.requestMatch();
+    else if (this.params.downtimeMode === 'lost') {
+      for (const worker of [...this.holding]) this.runtime.end(worker, 'failed', 'site-downtime');
+    }
+    for (const listener of this.onlineListeners) listener(online);
+  };
+}

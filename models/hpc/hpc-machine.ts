@@ -1,0 +1,337 @@
+/**
+ * An LCF machine as one project sees it through its batch system (providers.md §5.2): batch jobs (workers)
+ * of whole nodes in queues with node-count and walltime ranges, limits on the project's jobs, an allocation
+ * in node-hours, nodes that go down, failing and preempted jobs.
+ *
+ * Queue waits: a job's wait is the queue's wait distribution, drawn when the job becomes eligible (running
+ * and ageing jobs are capped; held ones do not age), and the job starts once that wait has passed AND enough
+ * nodes are free AND the queue's running limits allow. The distribution stands for the other users of the
+ * machine, who are not simulated (§5.2 has the only figures there are, and they are waits, not loads); the
+ * node condition makes the project's own jobs compete for the machine when they hold a large part of it,
+ * and keeps multi-node jobs from ever holding more nodes than are up. Among jobs whose wait has passed, the
+ * earliest starts first, and a later one that fits starts even if an earlier one does not yet (the
+ * facilities backfill; the earlier job's wait has already modelled its priority).
+ *
+ * A job holds k whole nodes: its payloads may use k × coresPerNode cores and k × gpusPerNode GPUs, and usage
+ * counts all of them, as the allocation charges whole nodes. It fails ('node-failure') when one of its nodes
+ * goes down, or with `jobFailureProbability` at a uniform point of its walltime; in a queue with preemption
+ * it is preempted at a constant hazard after its guaranteed run. Once the node-hours used reach the
+ * allocation, queued jobs fail and submissions are refused ('allocation-exhausted'); running jobs go on.
+ *
+ * Random streams: `hpc/<name>/wait`, `hpc/<name>/nodes` (node up/down), `hpc/<name>/failures` (job and
+ * payload failures), `hpc/<name>/preemption`.
+ */
+import type { EventId, Simulation } from '../../sim/engine.ts';
+import type { RandomStreams, Rng } from '../../sim/random.ts';
+import { ProviderWorker, WorkerRuntime } from '../grid/worker-runtime.ts';
+import type {
+  FailureCause,
+  Payload,
+  PayloadOutcome,
+  Placement,
+  Provider,
+  ProviderUsage,
+  Worker,
+  WorkerEvents,
+  WorkerRequest,
+} from '../provider/worker.ts';
+import { LimitScope } from './job-limits.ts';
+import { checkHpcMachineParams, type ExecutionQueue, type HpcMachineParams } from './machine-params.ts';
+import { NodePool } from './node-pool.ts';
+import { chooseQueue } from './queue-routing.ts';
+
+type Phase = 'held' | 'waiting' | 'ready' | 'running' | 'ended' | 'refused';
+
+/** A batch job: a worker with its queue, the limit scopes it counts against, and its nodes once running. */
+export class BatchJob extends ProviderWorker {
+  phase: Phase = 'held';
+  queue: ExecutionQueue | undefined;
+  scopes: readonly LimitScope[] = [];
+  nodes: Int32Array | undefined;
+  readonly user: string;
+
+  constructor(id: number, request: WorkerRequest, submittedAt: number, events: WorkerEvents, owner: object) {
+    super(id, request, submittedAt, events, owner);
+    this.user = request.user ?? '';
+  }
+}
+
+export interface QueueState {
+  /** Jobs in any state, eligible (running or ageing) and running; nodes held by running jobs. */
+  readonly jobs: number;
+  readonly eligible: number;
+  readonly running: number;
+  readonly nodesInUse: number;
+}
+
+const DAY = 86_400;
+
+export class HpcMachine implements Provider {
+  readonly name: string;
+  readonly params: HpcMachineParams;
+  private readonly runtime: WorkerRuntime<BatchJob>;
+  private readonly pool: NodePool<BatchJob>;
+  private readonly placement: Placement;
+  private readonly waitRng: Rng;
+  private readonly failureRng: Rng;
+  private readonly preemptionRng: Rng;
+  private readonly machineScope: LimitScope;
+  private readonly scopes = new Map<string, LimitScope>();
+  /** Held jobs in submission order, and jobs whose wait has passed in the order it passed. */
+  private held: BatchJob[] = [];
+  private ready: BatchJob[] = [];
+  private readonly queuedJobs = new Set<BatchJob>();
+  private readonly runningJobs = new Set<BatchJob>();
+  private nextId = 1;
+  private dispatchScheduled = false;
+  private exhausted = false;
+  private exhaustion: EventId | undefined;
+
+  constructor(
+    private readonly sim: Simulation,
+    streams: RandomStreams,
+    params: HpcMachineParams,
+  ) {
+    checkHpcMachineParams(params);
+    this.name = params.name;
+    this.params = params;
+    this.placement = {
+      provider: params.name,
+      resource: params.name,
+      corepower: params.hs06PerCore,
+      gpuSpeed: params.gpusPerNode > 0 ? params.gpu.speed : 0,
+    };
+    this.waitRng = streams.stream(`hpc/${params.name}/wait`);
+    this.failureRng = streams.stream(`hpc/${params.name}/failures`);
+    this.preemptionRng = streams.stream(`hpc/${params.name}/preemption`);
+    this.runtime = new WorkerRuntime(sim, params.name, this.onJobEnd);
+    this.pool = new NodePool(
+      sim,
+      params.nodes,
+      { downFraction: params.nodeDownFraction, meanRepair: params.nodeRepairTime },
+      streams.stream(`hpc/${params.name}/nodes`),
+      this.onNodeLost,
+      this.requestDispatch,
+    );
+    this.machineScope = new LimitScope(params.name, params.limits);
+    for (const queue of [...params.queues, ...params.routingQueues]) {
+      this.scopes.set(queue.name, new LimitScope(`${params.name} ${queue.name}`, queue.limits));
+    }
+  }
+
+  get queued(): number {
+    return this.queuedJobs.size;
+  }
+
+  get running(): number {
+    return this.runningJobs.size;
+  }
+
+  get nodesFree(): number {
+    return this.pool.free;
+  }
+
+  get nodesBusy(): number {
+    return this.pool.busy;
+  }
+
+  get nodesDown(): number {
+    return this.pool.down;
+  }
+
+  /** Node-seconds held by the project's jobs and node-seconds down, from the start to `now`. */
+  nodeSeconds(now: number): { busy: number; down: number } {
+    return this.pool.nodeSeconds(now);
+  }
+
+  /** Node-hours charged to the allocation so far. */
+  allocationUsed(now: number): number {
+    return this.pool.nodeSeconds(now).busy / 3600;
+  }
+
+  get allocationExhausted(): boolean {
+    return this.exhausted;
+  }
+
+  /** The project's jobs in a queue (execution or routing), as its limits count them. */
+  queueState(name: string): QueueState {
+    const scope = this.scopes.get(name);
+    if (scope === undefined) throw new Error(`${this.name}: no queue ${name}`);
+    return {
+      jobs: scope.jobs.project,
+      eligible: scope.eligible.project,
+      running: scope.running.project,
+      nodesInUse: scope.nodesInUse,
+    };
+  }
+
+  usage(now: number): ProviderUsage {
+    return this.runtime.usage(now);
+  }
+
+  /** Refused submissions end 'missed' (cause in `ended`, reason in `diagMessage`) in an event of their own. */
+  submit(request: WorkerRequest, events: WorkerEvents): BatchJob {
+    const job = new BatchJob(this.nextId++, request, this.sim.now, events, this.runtime);
+    const choice = chooseQueue(this.params, request);
+    if ('refusal' in choice) return this.refuse(job, choice.refusal, 'submission-failed');
+    if (this.exhausted) {
+      return this.refuse(
+        job,
+        `${this.name}: the allocation of ${this.params.allocationNodeHours} node-hours is used up`,
+        'allocation-exhausted',
+      );
+    }
+    const scopes = [this.machineScope];
+    if (choice.route !== undefined) scopes.push(this.scopes.get(choice.route.name)!);
+    scopes.push(this.scopes.get(choice.queue.name)!);
+    for (const scope of scopes) {
+      const refusal = scope.refusal(job.user);
+      if (refusal !== undefined) return this.refuse(job, refusal, 'submission-failed');
+    }
+    job.queue = choice.queue;
+    job.scopes = scopes;
+    for (const scope of scopes) scope.jobs.add(job.user, 1);
+    this.queuedJobs.add(job);
+    this.held.push(job);
+    this.requestDispatch();
+    return job;
+  }
+
+  run(worker: Worker, payload: Payload, done: (outcome: PayloadOutcome) => void): void {
+    const job = this.runtime.own(worker, 'run');
+    const fails = this.failureRng.next() < this.params.payloadFailureProbability;
+    this.runtime.run(job, payload, done, 0, fails ? this.failureRng.next() : undefined);
+  }
+
+  /** A queued job is withdrawn ('cancelled'); a running one ends normally ('finished'). */
+  release(worker: Worker): void {
+    const job = this.runtime.own(worker, 'release');
+    if (job.status === 'running') this.runtime.end(job, 'finished');
+    else this.runtime.end(job, 'cancelled', 'cancelled');
+  }
+
+  kill(worker: Worker): void {
+    this.runtime.end(this.runtime.own(worker, 'kill'), 'cancelled', 'cancelled');
+  }
+
+  private refuse(job: BatchJob, reason: string, cause: FailureCause): BatchJob {
+    job.phase = 'refused';
+    this.runtime.refuse(job, reason, cause);
+    return job;
+  }
+
+  private readonly requestDispatch = (): void => {
+    if (this.dispatchScheduled) return;
+    this.dispatchScheduled = true;
+    this.sim.schedule(0, this.dispatch);
+  };
+
+  private readonly dispatch = (): void => {
+    this.dispatchScheduled = false;
+    let kept = 0;
+    for (const job of this.held) {
+      if (job.phase !== 'held') continue;
+      if (job.scopes.every((scope) => scope.allowsEligible(job.user))) this.makeEligible(job);
+      else this.held[kept++] = job;
+    }
+    this.held.length = kept;
+    kept = 0;
+    for (const job of this.ready) {
+      if (job.phase !== 'ready') continue;
+      if (this.canStart(job)) this.start(job);
+      else this.ready[kept++] = job;
+    }
+    this.ready.length = kept;
+  };
+
+  private makeEligible(job: BatchJob): void {
+    job.phase = 'waiting';
+    for (const scope of job.scopes) scope.eligible.add(job.user, 1);
+    this.runtime.timer(job, this.sim.now + job.queue!.wait.sample(this.waitRng), this.becomeReady);
+  }
+
+  private readonly becomeReady = (job: BatchJob): void => {
+    job.phase = 'ready';
+    this.ready.push(job);
+    this.requestDispatch();
+  };
+
+  private canStart(job: BatchJob): boolean {
+    const nodes = job.request.nodes;
+    return this.pool.free >= nodes && job.scopes.every((scope) => scope.allowsStart(job.user, nodes));
+  }
+
+  private start(job: BatchJob): void {
+    const params = this.params;
+    const count = job.request.nodes;
+    const walltime = job.request.walltime;
+    job.phase = 'running';
+    for (const scope of job.scopes) {
+      scope.running.add(job.user, 1);
+      scope.nodesInUse += count;
+    }
+    this.queuedJobs.delete(job);
+    this.runningJobs.add(job);
+    job.nodes = this.pool.allocate(count, job);
+    this.runtime.start(
+      job,
+      this.placement,
+      count * params.coresPerNode,
+      count * params.gpusPerNode,
+      walltime,
+    );
+    const now = this.sim.now;
+    if (this.failureRng.next() < params.jobFailureProbability) {
+      this.runtime.failAt(job, now + this.failureRng.next() * walltime, 'node-failure');
+    }
+    const preemption = job.queue!.preemption;
+    if (preemption !== undefined && preemption.probabilityPerDay > 0) {
+      const hazard = -Math.log(1 - preemption.probabilityPerDay) / DAY;
+      const at = preemption.after - Math.log(1 - this.preemptionRng.next()) / hazard;
+      if (at < walltime) this.runtime.failAt(job, now + at, 'preempted');
+    }
+    this.scheduleExhaustion();
+    this.runtime.accept(job);
+  }
+
+  private readonly onJobEnd = (job: BatchJob, wasRunning: boolean): void => {
+    const phase = job.phase;
+    job.phase = 'ended';
+    for (const scope of job.scopes) {
+      scope.jobs.add(job.user, -1);
+      if (phase !== 'held') scope.eligible.add(job.user, -1);
+      if (wasRunning) {
+        scope.running.add(job.user, -1);
+        scope.nodesInUse -= job.request.nodes;
+      }
+    }
+    if (wasRunning) {
+      this.runningJobs.delete(job);
+      this.pool.release(job.nodes!);
+      this.scheduleExhaustion();
+    } else {
+      this.queuedJobs.delete(job);
+    }
+    this.requestDispatch();
+  };
+
+  private readonly onNodeLost = (job: BatchJob): void => {
+    this.runtime.end(job, 'failed', 'node-failure');
+  };
+
+  /** Schedules the instant the node-hours used reach the allocation at the present rate of use. */
+  private scheduleExhaustion(): void {
+    if (this.exhaustion !== undefined) this.sim.cancel(this.exhaustion);
+    this.exhaustion = undefined;
+    const busy = this.pool.busy;
+    if (this.exhausted || busy === 0 || this.params.allocationNodeHours === Infinity) return;
+    const left = this.params.allocationNodeHours * 3600 - this.pool.nodeSeconds(this.sim.now).busy;
+    this.exhaustion = this.sim.schedule(Math.max(0, left / busy), this.exhaust);
+  }
+
+  private readonly exhaust = (): void => {
+    this.exhausted = true;
+    this.exhaustion = undefined;
+    for (const job of [...this.queuedJobs]) this.runtime.end(job, 'failed', 'allocation-exhausted');
+  };
+}
