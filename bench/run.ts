@@ -6,6 +6,7 @@ import { formatResults, runSuite, type BenchResult, type BenchSuite } from './ha
 import { holdSuites } from './hold.ts';
 import { gf1Suite } from './gf1-suite.ts';
 import { maxminSuite } from './maxmin.ts';
+import { brokerageSuites } from '../models/panda/bench/brokerage.ts';
 
 export interface BenchRunOptions {
   /** Smaller sizes and shorter timing, for CI. */
@@ -20,6 +21,7 @@ export function allSuites(quick: boolean): BenchSuite[] {
     ...holdSuites(quick ? [1_000, 100_000] : [1_000, 100_000, 1_000_000]),
     gf1Suite(quick ? 20_000 : 100_000),
     maxminSuite(),
+    ...brokerageSuites(quick),
   ];
 }
 

@@ -4,18 +4,7 @@ import { brokerAnalysisJobs } from '../src/brokerage/analysis-job-broker.ts';
 import type { AnalysisBrokerageDecision } from '../src/brokerage/analysis-types.ts';
 import type { QueueStatus } from '../src/snapshot/queue.ts';
 import { UA, grid, input, jobs, pq, state, userTask } from './analysis-fixture.ts';
-
-/** mulberry32: a seeded U[0,1) stream, so a property run can be replayed from its seed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../bench/seeded-random.ts';
 
 const queueArb = fc.record({
   status: fc.constantFrom<QueueStatus>('online', 'online', 'online', 'brokeroff', 'offline'),
@@ -78,7 +67,7 @@ describe('analysis brokerage properties', () => {
   it('at most 10 distinct candidates, weights finite and ≥ 0, none excluded in the pass used or the final list', () => {
     fc.assert(
       fc.property(scenarioArb, (s) => {
-        const d = broker(s, seeded(s.seed));
+        const d = broker(s, seededRandom(s.seed));
         const names = d.candidates.map((c) => c.siteName);
         expect(names.length).toBeLessThanOrEqual(10);
         expect(new Set(names).size).toBe(names.length);
@@ -99,7 +88,7 @@ describe('analysis brokerage properties', () => {
   it('used-before PQs lead the list, the rest is sorted by weight', () => {
     fc.assert(
       fc.property(scenarioArb, (s) => {
-        const d = broker(s, seeded(s.seed));
+        const d = broker(s, seededRandom(s.seed));
         const firstNew = d.candidates.findIndex((c) => !c.usedBefore);
         if (firstNew < 0) return;
         const rest = d.candidates.slice(firstNew);
@@ -113,7 +102,7 @@ describe('analysis brokerage properties', () => {
   it('the same RNG stream gives the same decision', () => {
     fc.assert(
       fc.property(scenarioArb, (s) => {
-        expect(broker(s, seeded(s.seed))).toEqual(broker(s, seeded(s.seed)));
+        expect(broker(s, seededRandom(s.seed))).toEqual(broker(s, seededRandom(s.seed)));
       }),
       { numRuns: 150 },
     );

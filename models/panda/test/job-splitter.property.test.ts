@@ -1,18 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { splitJobs, type SplitCandidate } from '../src/brokerage/job-splitter.ts';
-
-/** mulberry32: a small seeded uniform [0,1) source. */
-function rngFrom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../bench/seeded-random.ts';
 
 const candidateArb = fc.record({
   weight: fc.oneof(fc.constant(0), fc.double({ min: 1e-6, max: 100, noNaN: true })),
@@ -38,7 +27,7 @@ function candidates(c: Case): SplitCandidate[] {
 function run(c: Case) {
   return splitJobs(candidates(c), {
     nJobs: c.nJobs,
-    rng: rngFrom(c.seed),
+    rng: seededRandom(c.seed),
     useScout: c.useScout,
     liveCount: { PQ0: c.live },
   });

@@ -4,18 +4,7 @@ import { brokerTask, brokerTasksInCycle } from '../src/brokerage/task-brokerage.
 import { remainingWorkState, type NucleusWorkload } from '../src/brokerage/task-remaining-work.ts';
 import type { DatasetReplica } from '../src/snapshot/data.ts';
 import { DATASET, GB, dataset, env, task, world, type NucleusFixture } from './task-brokerage-fixture.ts';
-
-/** mulberry32: a seeded U[0,1) stream, so a property run can be replayed from its seed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../bench/seeded-random.ts';
 
 const nucleusArb = fc.record({
   active: fc.boolean(),
@@ -68,7 +57,7 @@ describe('task brokerage properties', () => {
         const { snapshot, pool, t } = build(s);
         const d = brokerTask(
           t,
-          env(snapshot, { rng: seeded(s.seed) }),
+          env(snapshot, { rng: seededRandom(s.seed) }),
           remainingWorkState(pool, t.gshare, [500]),
         );
         const candidates = new Set(d.weights.map((w) => w.nucleus));
@@ -89,8 +78,8 @@ describe('task brokerage properties', () => {
       fc.property(scenarioArb, (s) => {
         const { snapshot, pool, t } = build(s);
         const rw = remainingWorkState(pool, t.gshare, [500]);
-        const a = brokerTask(t, env(snapshot, { rng: seeded(s.seed) }), rw);
-        const b = brokerTask(t, env(snapshot, { rng: seeded(s.seed) }), rw);
+        const a = brokerTask(t, env(snapshot, { rng: seededRandom(s.seed) }), rw);
+        const b = brokerTask(t, env(snapshot, { rng: seededRandom(s.seed) }), rw);
         expect(b).toEqual(a);
       }),
       { numRuns: 200 },
@@ -114,7 +103,7 @@ describe('task brokerage properties', () => {
           const tasks = Array.from({ length: nTasks }, (_, i) =>
             task({ jediTaskID: i + 1, inputDatasets: [dataset(100, 10 * GB, { nEvents: 1e8 })] }),
           );
-          const chosen = brokerTasksInCycle(tasks, env(snapshot, { rng: seeded(seed) }), []).map(
+          const chosen = brokerTasksInCycle(tasks, env(snapshot, { rng: seededRandom(seed) }), []).map(
             (d) => d.nucleus,
           );
           expect(new Set(chosen).size).toBe(Math.min(nNuclei, nTasks));

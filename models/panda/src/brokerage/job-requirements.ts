@@ -83,11 +83,23 @@ export function siteWalltimeLimit(
   baseWalltime: number,
   cpuEfficiency: number,
 ): number {
+  return walltimeLimit(limit, site.coreCount, site.corepower, hs06, baseWalltime, cpuEfficiency);
+}
+
+/** `siteWalltimeLimit` on the PQ's core count and core power. */
+export function walltimeLimit(
+  limit: number,
+  coreCount: number,
+  corepower: number,
+  hs06: boolean,
+  baseWalltime: number,
+  cpuEfficiency: number,
+): number {
   let t = limit;
   if (hs06) t -= baseWalltime;
-  if (t !== 0 && site.coreCount) t *= site.coreCount;
+  if (t !== 0 && coreCount) t *= coreCount;
   if (hs06) {
-    if (t !== 0) t *= site.corepower;
+    if (t !== 0) t *= corepower;
     t = Math.trunc(t * (cpuEfficiency / 100));
   }
   return t;

@@ -40,29 +40,53 @@ export interface NetworkWeight {
   mbps: number | null;
 }
 
+export interface NetworkWeightOptions {
+  NQUEUED_SAT_CAP: number;
+  NW_QUEUE_IMPORTANCE: number;
+  mbpsVariant: 'code' | 'docs';
+}
+
 /** Network weight of a PQ whose output storage sits at `atlasSite`, for outputs going to `nucleus`. */
 export function networkWeight(
   atlasSite: string,
   nucleus: string,
   link: LinkMetrics | undefined,
   express: boolean,
-  o: { NQUEUED_SAT_CAP: number; NW_QUEUE_IMPORTANCE: number; mbpsVariant: 'code' | 'docs' },
+  o: NetworkWeightOptions,
 ): NetworkWeight {
   const closeness = link?.closeness ?? MAX_CLOSENESS * 0.7;
   const nFilesQueued = (express ? link?.expressQueued : link?.productionOutputQueued) ?? 0;
   const mbps = linkMbps(link, o.mbpsVariant);
-  let queueWeight: number;
-  let throughputWeight: number;
-  if (atlasSite === nucleus) {
-    queueWeight = 2.5;
-    throughputWeight = 2.5;
-  } else {
-    queueWeight = 2 - nFilesQueued / o.NQUEUED_SAT_CAP;
-    throughputWeight =
-      mbps !== null
-        ? convertMBpsToWeight(mbps)
-        : 1 + (MAX_CLOSENESS - closeness) / (MAX_CLOSENESS - MIN_CLOSENESS);
-  }
-  const weight = o.NW_QUEUE_IMPORTANCE * queueWeight + (1 - o.NW_QUEUE_IMPORTANCE) * throughputWeight;
+  const atNucleus = atlasSite === nucleus;
+  const queueWeight = atNucleus ? 2.5 : queueTerm(nFilesQueued, o);
+  const throughputWeight = atNucleus ? 2.5 : throughputTerm(mbps, closeness);
+  const weight = combine(queueWeight, throughputWeight, o);
   return { weight, queueWeight, throughputWeight, closeness, nFilesQueued, mbps };
+}
+
+/** `networkWeight(…).weight` without the breakdown, for the brokerage loop. */
+export function networkWeightValue(
+  atNucleus: boolean,
+  link: LinkMetrics | undefined,
+  express: boolean,
+  o: NetworkWeightOptions,
+): number {
+  if (atNucleus) return combine(2.5, 2.5, o);
+  const nFilesQueued = (express ? link?.expressQueued : link?.productionOutputQueued) ?? 0;
+  const closeness = link?.closeness ?? MAX_CLOSENESS * 0.7;
+  return combine(queueTerm(nFilesQueued, o), throughputTerm(linkMbps(link, o.mbpsVariant), closeness), o);
+}
+
+function queueTerm(nFilesQueued: number, o: NetworkWeightOptions): number {
+  return 2 - nFilesQueued / o.NQUEUED_SAT_CAP;
+}
+
+function throughputTerm(mbps: number | null, closeness: number): number {
+  return mbps !== null
+    ? convertMBpsToWeight(mbps)
+    : 1 + (MAX_CLOSENESS - closeness) / (MAX_CLOSENESS - MIN_CLOSENESS);
+}
+
+function combine(queueWeight: number, throughputWeight: number, o: NetworkWeightOptions): number {
+  return o.NW_QUEUE_IMPORTANCE * queueWeight + (1 - o.NW_QUEUE_IMPORTANCE) * throughputWeight;
 }

@@ -10,11 +10,19 @@ import type { BrokerageSnapshot } from '../snapshot/world.ts';
 import { prodJobRequirements, usesEventService, type ProdJobRequirements } from './job-requirements.ts';
 import type { ProdJobBrokerOptions } from './prod-options.ts';
 import type { QueueCatalog } from './queue-catalog.ts';
-import { shareCountArrays, type QueueStateView, type ShareCountArrays } from './queue-state-view.ts';
+import {
+  linksBySourceSite,
+  resourceTypeCountArrays,
+  shareCountArrays,
+  type QueueStateView,
+  type ResourceTypeCountArrays,
+  type ShareCountArrays,
+} from './queue-state-view.ts';
 import { softwareRequirement, type SoftwareRequirement } from './software-check.ts';
 
 const DOWNTIME = new Set(['OFF', 'TEST']);
 const HOUR = 3600;
+const NO_LINKS: Readonly<Record<string, LinkMetrics>> = Object.freeze({});
 
 export interface ProdContext {
   snapshot: BrokerageSnapshot;
@@ -25,11 +33,14 @@ export interface ProdContext {
   view: QueueStateView;
   /** Job counts of the task's share (work queue) per catalog index. */
   counts: ShareCountArrays;
+  /** Counts of the task's share and resource type (null when the task names no resource type). */
+  rtCounts: ResourceTypeCountArrays | null;
   /** Live counter per catalog index (null when empty). */
   live: Float64Array | null;
   hint: boolean;
-  /** Indices into `cat.specs`, in scan order. */
+  /** Indices into `cat.specs`, in scan order, and their distinct unified PQs. */
   scan: readonly number[];
+  scanUnified: readonly number[];
   sitePreAssigned: boolean;
   siteListPreAssigned: boolean;
   preAssigned: boolean;
@@ -43,15 +54,22 @@ export interface ProdContext {
   wqTag: string;
   nucleus: string | null;
   nucleusSpec: NucleusSpec | null;
-  /** Links from source ATLAS sites to the task's nucleus. */
+  /** Links from source ATLAS sites to the task's nucleus, by name and by the catalog's ATLAS-site id. */
   links: Record<string, LinkMetrics> | null;
+  linksBySite: (LinkMetrics | undefined)[] | null;
+  /** The nucleus' ATLAS-site id in the catalog, −1 without nucleus or when no PQ's storage is there. */
+  nucleusAtlasId: number;
   /** Files queued towards the nucleus from all sources. */
   totalQueuedToNucleus: number;
   nucleusUnwritable: boolean;
   /** `sites_in_nucleus` (names as listed by the nuclei). */
   sitesInNucleus: Set<string>;
+  /** Per catalog index: the queue's unified name is in `sitesInNucleus` (the view's scratch array). */
+  inNucleus: Uint8Array;
   /** Input RSEs of the nucleus' first PQ: PQs writing there share the nucleus output storage. */
   nucleusShareInputs: Set<string> | null;
+  /** The same per RSE number (the view's scratch array). */
+  nucleusShareInput: Uint8Array;
   nucleusFirstSite: string | null;
   /** t1Weight after §2.2 step 19; `useT1Weight` for negative split-rule values. */
   t1Weight: number;
@@ -86,6 +104,13 @@ function sitesSharingInput(cat: QueueCatalog, siteIdx: number): number[] {
     if (site.ddm_output !== undefined && inputs.includes(site.ddm_output)) out.push(i);
   }
   return out;
+}
+
+/** The distinct unified PQs of a scan list, in order of first appearance. */
+export function distinctUnified(cat: QueueCatalog, scan: readonly number[]): number[] {
+  const seen = new Set<number>();
+  for (const i of scan) seen.add(cat.unifiedIndex[i]);
+  return [...seen];
 }
 
 // The unified PQ's pseudo queues that are in the world list (`get_pseudo_sites`).
@@ -238,7 +263,7 @@ export function buildProdContext(
     ? new Set(firstSpec.ddm_endpoints_input ?? (firstSpec.ddm_input ? [firstSpec.ddm_input] : []))
     : null;
 
-  const links = nucleus !== null ? (snapshot.network[nucleus] ?? {}) : null;
+  const links = nucleus !== null ? (snapshot.network[nucleus] ?? NO_LINKS) : null;
   let totalQueuedToNucleus = 0;
   if (links) {
     const total = links['total'];
@@ -288,6 +313,19 @@ export function buildProdContext(
     }
   }
   const cutOff = o.NQUEUELIMITSITE[task.gshare];
+  const sitesInNucleus = new Set(inNucleus);
+  const inNucleusRows = view.scratch.inNucleus;
+  inNucleusRows.fill(0);
+  for (const name of sitesInNucleus)
+    for (const i of cat.rowsByUnifiedName.get(name) ?? []) inNucleusRows[i] = 1;
+  const shareInput = view.scratch.nucleusShareInput;
+  shareInput.fill(0);
+  if (nucleusShareInputs !== null) {
+    for (const name of nucleusShareInputs) {
+      const id = cat.rseIdByName.get(name);
+      if (id !== undefined) shareInput[id] = 1;
+    }
+  }
   return {
     snapshot,
     task,
@@ -296,9 +334,12 @@ export function buildProdContext(
     cat,
     view,
     counts: shareCountArrays(view, wqTag),
+    rtCounts:
+      task.resource_type !== undefined ? resourceTypeCountArrays(view, wqTag, task.resource_type) : null,
     live,
     hint,
     scan,
+    scanUnified: scan === cat.productionIndices ? cat.productionUnified : distinctUnified(cat, scan),
     sitePreAssigned,
     siteListPreAssigned,
     preAssigned,
@@ -312,10 +353,14 @@ export function buildProdContext(
     nucleus,
     nucleusSpec,
     links,
+    linksBySite: links !== null ? linksBySourceSite(view, links) : null,
+    nucleusAtlasId: nucleus !== null ? (cat.atlasSiteIdByName.get(nucleus) ?? -1) : -1,
     totalQueuedToNucleus,
     nucleusUnwritable,
-    sitesInNucleus: new Set(inNucleus),
+    sitesInNucleus,
+    inNucleus: inNucleusRows,
     nucleusShareInputs,
+    nucleusShareInput: shareInput,
     nucleusFirstSite: firstSite,
     t1Weight,
     useT1Weight: splitT1 < 0 && !isMerging,

@@ -7,24 +7,46 @@
 // (prod-codes.ts); reasons are put into words only when the caller wants explanations.
 
 import type { DdmEndpoint } from '../snapshot/data.ts';
-import type { QueueState } from '../snapshot/queue.ts';
-import { ramNeedAtSite, siteWalltimeLimit, usesEventService } from './job-requirements.ts';
+import type { LinkMetrics } from '../snapshot/network.ts';
+import { ramNeedAtSite, usesEventService, walltimeLimit } from './job-requirements.ts';
 import { CODE_NAMES, isTemporary, PASS, stepOf, TEMPORARY, X } from './prod-codes.ts';
 import type { ProdContext } from './prod-context.ts';
 import type { ProdExclusion } from './prod-decision.ts';
 import { filterMessage } from './prod-explain.ts';
-import { spaceUsable, type QueueRow } from './queue-catalog.ts';
+import {
+  JOBSEED_ES,
+  JOBSEED_ESHIGH,
+  JOBSEED_STD,
+  Q_BARE_ONLY,
+  Q_DIRECT_LAN,
+  Q_JUMBO,
+  Q_NUM_SLOTS,
+  Q_ONLINE,
+  Q_OPPORTUNISTIC,
+  Q_PSEUDO,
+  Q_STANDBY,
+  Q_UNIFIED_PARENT,
+  type QueueColumns,
+  type QueueRow,
+} from './queue-catalog.ts';
+import {
+  PQ_INPUT_READ_LAN,
+  PQ_INPUT_WRITE_WAN,
+  PQ_NO_INPUTS,
+  PQ_NO_OUTPUTS,
+  PQ_OUTPUT_DATADISK,
+  PQ_OUTPUT_READ_WAN,
+  PQ_OUTPUT_WRITE_LAN,
+  RSE_DATADISK,
+  RSE_WRITE_WAN,
+} from './queue-state-view.ts';
 import { getNumStandby } from './queue-state.ts';
-import { checkSoftware } from './software-check.ts';
+import { checkSoftware, type SoftwareRequirement } from './software-check.ts';
 import { hasZeroShare } from './zero-share.ts';
 
 const HOUR = 3600;
 const MB = 1024 * 1024;
 const UNSET = -2;
-
-function down(status: string | undefined): boolean {
-  return status === 'OFF' || status === 'TEST';
-}
 
 export interface FilterResult {
   /** PQs left after step 25 (or step 23 in hint mode), catalog indices in scan order. */
@@ -35,95 +57,243 @@ export interface FilterResult {
   counts: Int32Array;
   /** The step that emptied the list, if any. */
   emptiedAt: number | null;
-  /** Per catalog index of the unified PQ: scaled maxwdir in MB (0 = none), pilots, SW preference weight (0 = none). */
+  /** Per catalog index of the unified PQ: scaled maxwdir in MB (0 = none), SW preference weight (0 = none). */
   maxwdir: Float64Array;
-  nPilot: Int32Array;
   preference: Float64Array;
   platform: Map<number, string>;
   /** Per unified PQ: whether it is a nucleus PQ (1/0, −1 not yet known). */
   nucleusFlag: Int8Array;
 }
 
-// AtlasBrokerUtils.check_endpoints_with_blacklist on DATADISK endpoints. PQs that list no endpoints pass: the
-// snapshot does not model their storage.
-function endpointBlacklist(
-  inputs: DdmEndpoint[] | null,
-  outputs: DdmEndpoint[] | null,
-  inNucleus: boolean,
-  remoteSourceAvailable: boolean,
-  completeLocations: Set<string> | null,
-): number {
-  let readLan = inputs === null;
-  let receiveWan = inputs === null;
-  let writeLan = outputs === null;
-  let sendWan = outputs === null;
-  let remoteOk = remoteSourceAvailable;
+// §2.2 step 13: space at the default output RSE, then AtlasBrokerUtils.check_endpoints_with_blacklist on DATADISK
+// endpoints. PQs that list no endpoints pass: the snapshot does not model their storage. Away from the nucleus the
+// verdict follows from the view's per-PQ summary; nucleus PQs look at their input RSEs one by one.
+function storageCheck(ctx: ProdContext, ui: number): number {
+  const { cat, view } = ctx;
+  const out = cat.defaultOutputEndpointId[ui];
+  if (out >= 0 && view.rseSpaceUsable[out] < ctx.o.STORAGE_MIN_FREE_SIZE) return X.se_space | TEMPORARY;
+  const bits = view.storage[ui];
+  const noInputs = (bits & PQ_NO_INPUTS) !== 0;
+  const noOutputs = (bits & PQ_NO_OUTPUTS) !== 0;
+  if (ctx.inNucleus[ui] !== 1) {
+    if (!noInputs && (bits & PQ_INPUT_READ_LAN) === 0) return X.read_lan_blacklist | TEMPORARY;
+    if (!noOutputs && (bits & PQ_OUTPUT_WRITE_LAN) === 0) return X.write_lan_blacklist | TEMPORARY;
+    if (!noInputs && (bits & PQ_INPUT_WRITE_WAN) === 0) return X.write_wan_blacklist | TEMPORARY;
+    if (!noOutputs && (bits & PQ_OUTPUT_READ_WAN) === 0) return X.read_wan_blacklist | TEMPORARY;
+    return ctx.remoteSourceAvailable ? PASS : X.source_blacklist | TEMPORARY;
+  }
+  const completeLocations = ctx.completeReplicaLocations;
   const checkComplete = completeLocations !== null && completeLocations.size > 0;
-  if (inputs !== null) {
-    for (const e of inputs) {
-      if (e.type !== undefined && e.type !== 'DATADISK') continue;
-      const st = e.detailed_status;
-      if (!down(st?.read_lan)) readLan = true;
-      if (!inNucleus || (checkComplete && !completeLocations.has(e.ddm_endpoint_name))) {
-        if (!down(st?.write_wan)) receiveWan = true;
-      } else {
-        receiveWan = true;
-        remoteOk = true;
-      }
+  let receiveWan = noInputs;
+  let remoteOk = ctx.remoteSourceAvailable;
+  for (const id of cat.inputEndpointIds[ui] ?? []) {
+    const f = view.rseFlags[id];
+    if ((f & RSE_DATADISK) === 0) continue;
+    const e = cat.rseEndpoints[id] as DdmEndpoint;
+    if (checkComplete && !completeLocations.has(e.ddm_endpoint_name)) {
+      if ((f & RSE_WRITE_WAN) !== 0) receiveWan = true;
+    } else {
+      receiveWan = true;
+      remoteOk = true;
     }
   }
-  if (outputs !== null) {
-    for (const e of outputs) {
-      if (e.type !== undefined && e.type !== 'DATADISK') continue;
-      const st = e.detailed_status;
-      if (!down(st?.write_lan)) writeLan = true;
-      if (!inNucleus) {
-        if (!down(st?.read_wan)) sendWan = true;
-      } else {
-        sendWan = true;
-        remoteOk = true;
-      }
-    }
-  }
-  if (!readLan) return X.read_lan_blacklist | TEMPORARY;
-  if (!writeLan) return X.write_lan_blacklist | TEMPORARY;
+  // a nucleus PQ with a DATADISK output RSE may send over WAN and counts as a remote source
+  if (!noOutputs && (bits & PQ_OUTPUT_DATADISK) !== 0) remoteOk = true;
+  if (!noInputs && (bits & PQ_INPUT_READ_LAN) === 0) return X.read_lan_blacklist | TEMPORARY;
+  if (!noOutputs && (bits & PQ_OUTPUT_WRITE_LAN) === 0) return X.write_lan_blacklist | TEMPORARY;
   if (!receiveWan) return X.write_wan_blacklist | TEMPORARY;
-  if (!sendWan) return X.read_wan_blacklist | TEMPORARY;
+  if (!noOutputs && (bits & PQ_OUTPUT_DATADISK) === 0) return X.read_wan_blacklist | TEMPORARY;
   if (!remoteOk) return X.source_blacklist | TEMPORARY;
   return PASS;
 }
 
 /** Whether the unified PQ counts as a nucleus PQ: in the nucleus, or writing to its first PQ's input storage. */
 export function isNucleusQueue(ctx: ProdContext, u: QueueRow): boolean {
-  if (ctx.sitesInNucleus.has(u.unifiedName)) return true;
-  const share = ctx.nucleusShareInputs;
+  if (ctx.inNucleus[u.index] === 1) return true;
   return (
-    share !== null &&
-    u.sitename !== ctx.nucleusFirstSite &&
-    u.status === 'online' &&
+    ctx.nucleusShareInputs !== null &&
+    u.ddmOutputId >= 0 &&
+    ctx.nucleusShareInput[u.ddmOutputId] === 1 &&
+    u.online &&
     u.production &&
-    u.ddmOutput !== '' &&
-    share.has(u.ddmOutput)
+    u.sitename !== ctx.nucleusFirstSite
   );
+}
+
+function nucleusQueueFlag(ctx: ProdContext, u: QueueRow): boolean {
+  const flags = ctx.view.scratch.nucleusFlag;
+  if (flags[u.index] < 0) flags[u.index] = isNucleusQueue(ctx, u) ? 1 : 0;
+  return flags[u.index] === 1;
+}
+
+// §2.2 step 3; it depends only on the ATLAS site of the PQ's output storage.
+function siteLinkCheck(ctx: ProdContext, atlasId: number): number {
+  if (atlasId === ctx.nucleusAtlasId) return PASS;
+  if (ctx.nucleusUnwritable) return X.dest_blacklisted | TEMPORARY;
+  if (ctx.totalQueuedToNucleus >= ctx.o.NQUEUED_NUC_CAP_FOR_JOBS) return X.links_full | TEMPORARY;
+  const link = (ctx.linksBySite as (LinkMetrics | undefined)[])[atlasId];
+  if (link === undefined) return PASS;
+  if (link.closeness === -1) return X.link_unusable;
+  const queued = (ctx.isExpress ? link.expressQueued : link.productionOutputQueued) ?? 0;
+  return queued >= ctx.o.NQUEUED_SAT_CAP ? X.link_unusable | TEMPORARY : PASS;
+}
+
+// The checks below take the catalog index `ui` of a unified PQ (or ordinary PQ) and hold for all its queues.
+
+function linkCheck(ctx: ProdContext, ui: number): number {
+  const id = ctx.cat.atlasSiteId[ui];
+  const verdicts = ctx.view.scratch.linkVerdict;
+  let v = verdicts[id];
+  if (v === UNSET) v = verdicts[id] = siteLinkCheck(ctx, id);
+  return v;
+}
+
+// §2.2 step 5.
+function inactiveCheck(ctx: ProdContext, ui: number, inactiveBefore: number): number {
+  const last = ctx.view.laststart[ui];
+  if (Number.isNaN(last) || last >= inactiveBefore) return PASS;
+  return ctx.view.activatedStartingAll[ui] > 0 ? X.inactive | TEMPORARY : PASS;
+}
+
+// §2.2 step 8.
+function diskIoCheck(ctx: ProdContext, ui: number): number {
+  const { task, cat } = ctx;
+  const usage = ctx.view.diskIoPerCore[ui];
+  const maxDiskio = cat.columns.maxDiskio[ui];
+  const cc = cat.columns.coreCount[ui];
+  const limit = maxDiskio > 0 ? maxDiskio : ctx.o.MAX_DISKIO_DEFAULT;
+  let taskIo = task.diskIO ?? 0;
+  if (task.diskIO != null && task.coreCount !== null && task.coreCount > 1 && cc) {
+    taskIo = Math.floor(task.diskIO / cc);
+  }
+  return taskIo && usage && limit && usage > limit && taskIo > limit ? X.diskIO | TEMPORARY : PASS;
+}
+
+// §2.2 step 10, decided once per software class (PQs publishing the same releases and SW/HW JSON).
+function softwareCheck(ctx: ProdContext, ui: number, platform: Map<number, string>): number {
+  const s = ctx.view.scratch;
+  const cls = ctx.cat.columns.softwareClass[ui];
+  let v = s.softwareVerdict[cls];
+  if (v === UNSET) {
+    const r = checkSoftware(ctx.cat.specs[ctx.cat.softwareClassRep[cls]], ctx.sw as SoftwareRequirement);
+    if (r.ok) {
+      v = PASS;
+      s.softwarePreference[cls] = r.preferenceWeight ?? 0;
+      s.softwarePlatform[cls] = r.resolvedPlatform;
+    } else v = r.code === 'cache' ? X.cache : X.regexpcmtconfig;
+    s.softwareVerdict[cls] = v;
+  }
+  if (v === PASS) {
+    const pref = s.softwarePreference[cls];
+    if (pref !== 0) s.preference[ui] = pref;
+    const resolved = s.softwarePlatform[cls];
+    if (resolved !== null) platform.set(ui, resolved);
+  }
+  return v;
+}
+
+// §2.2 step 12.
+function scratchCheck(ctx: ProdContext, ui: number, taskSingleCore: boolean): number {
+  const task = ctx.task;
+  const col = ctx.cat.columns;
+  const directLan = (col.flags[ui] & Q_DIRECT_LAN) !== 0;
+  const maxinputsize = col.maxinputsize[ui];
+  if (task.allowInputLAN === 'only' && !directLan && maxinputsize !== -1 && !ctx.isMerging) return X.remoteio;
+  const maxwdir = col.maxwdir[ui];
+  if (maxwdir !== 0) {
+    const directIo =
+      !ctx.isMerging &&
+      (maxinputsize === -1 || (!task.useLocalIO && task.allowInputLAN != null && directLan));
+    const need = directIo ? ctx.req.diskDirectMB : ctx.req.diskCopyMB;
+    const cc = col.coreCount[ui];
+    const siteCc = cc > 1 ? cc : 1;
+    const scaled = (maxwdir * (taskSingleCore ? 1 : siteCc)) / siteCc;
+    if (need > scaled) return X.disk;
+    ctx.view.scratch.maxwdir[ui] = scaled;
+  }
+  return PASS;
+}
+
+// §2.2 step 17.
+function transferringCheck(ctx: ProdContext, ui: number): number {
+  const view = ctx.view;
+  const limit = ctx.cat.columns.transferringlimit[ui];
+  const maxT = limit === 0 ? ctx.o.defaultMaxTransferring : limit;
+  const nT = view.transferringAll[ui] - view.nTransferringToUnwritableNuclei[ui];
+  if (!(Math.max(maxT, 2 * view.runningAll[ui]) < nT)) return PASS;
+  if (nucleusQueueFlag(ctx, ctx.cat.rows[ui]) || ctx.cat.atlasSiteId[ui] === ctx.nucleusAtlasId) return PASS;
+  return X.transferring | TEMPORARY;
+}
+
+// §2.2 step 18.
+function pledgeCheck(ctx: ProdContext, ui: number): number {
+  const pledged = ctx.cat.columns.pledgedCPU[ui];
+  if (pledged === -1) return X.non_pledged;
+  if (pledged > 0 && ctx.view.nCoresRunningStarting[ui] > pledged) return X.over_pledged;
+  return PASS;
+}
+
+// §2.2 step 22.
+function pilotCheck(ctx: ProdContext, ui: number, exempt: boolean): number {
+  const flags = ctx.cat.columns.flags[ui];
+  if (ctx.view.pilots[ui] > 0 || exempt || (ctx.task.nJumboJobs !== undefined && (flags & Q_JUMBO) !== 0))
+    return PASS;
+  if (
+    (flags & Q_NUM_SLOTS) !== 0 &&
+    getNumStandby(ctx.cat.specs[ui], ctx.wqTag, ctx.task.resource_type) !== null
+  )
+    return PASS;
+  return X.nopilot | TEMPORARY;
+}
+
+// §2.2 step 6, decided once per distinct fair-share policy.
+function zeroShareCheck(ctx: ProdContext, policyId: number): boolean {
+  const memo = ctx.view.scratch.zeroShare;
+  let z = memo[policyId];
+  if (z < 0) {
+    const policy = { fairsharePolicy: ctx.cat.policies[policyId] };
+    z = memo[policyId] = hasZeroShare(policy, ctx.task, ctx.isMerging) ? 1 : 0;
+  }
+  return z === 1;
+}
+
+// The unified-level checks that cost nothing but time, decided up front for every unified PQ of the scan in one
+// tight pass (the filter loop then reads the verdicts): steps 3, 8, 12, 13, 17 and 22. Step 12 records the scaled
+// scratch limit of PQs that pass it, which is read for survivors only.
+function unifiedVerdicts(ctx: ProdContext, taskSingleCore: boolean, pilotExempt: boolean): void {
+  const s = ctx.view.scratch;
+  const units = ctx.scanUnified;
+  const hasNucleus = ctx.nucleus !== null;
+  const pilots = !ctx.preAssigned;
+  for (let k = 0; k < units.length; k++) {
+    const ui = units[k];
+    if (hasNucleus) s.linkVerdicts[ui] = linkCheck(ctx, ui);
+    s.diskIoVerdicts[ui] = diskIoCheck(ctx, ui);
+    s.scratchVerdicts[ui] = scratchCheck(ctx, ui, taskSingleCore);
+    s.storageVerdicts[ui] = storageCheck(ctx, ui);
+    s.transferringVerdicts[ui] = transferringCheck(ctx, ui);
+    if (pilots) s.pilotVerdicts[ui] = pilotCheck(ctx, ui, pilotExempt);
+  }
 }
 
 /** Runs §2.2 steps 2–22 (and 24–25 unless in hint mode) over the context's scan list. */
 export function runProdFilters(ctx: ProdContext, explain: boolean): FilterResult {
   const { cat, task, chunk, o, snapshot, req } = ctx;
   const rows = cat.rows;
-  const view = ctx.view;
   const prio = task.currentPriority;
   const preAssigned = ctx.preAssigned;
   const sitePre = ctx.sitePreAssigned;
   const excluded: ProdExclusion[] = [];
   const counts = new Int32Array(CODE_NAMES.length);
-  const { maxwdir, nPilot, preference, nucleusFlag } = ctx.view.scratch;
+  const scratch = ctx.view.scratch;
+  const { maxwdir, preference, nucleusFlag } = scratch;
   maxwdir.fill(0);
-  nPilot.fill(0);
   preference.fill(0);
   nucleusFlag.fill(-1);
+  scratch.zeroShare.fill(-1);
+  if (ctx.sw !== null) scratch.softwareVerdict.fill(UNSET);
+  if (ctx.nucleus !== null) scratch.linkVerdict.fill(UNSET);
   const platform = new Map<number, string>();
-  const zeroShareMemo = new Map<string, boolean>();
   const passed: number[] = [];
   const passedTemp: number[] = [];
   let nMarked = 0;
@@ -151,133 +321,40 @@ export function runProdFilters(ctx: ProdContext, explain: boolean): FilterResult
   const taskSingleCore = (task.coreCount === null || task.coreCount <= 1) && !usesEs;
   const labelTest = task.prodSourceLabel.includes('test') && !ctx.isExpress;
   const fullChain = ctx.nucleusSpec !== null && task.fullChain === true && !!ctx.nucleusSpec.bareNucleus;
+  // the memory need depends on the PQ's core count only: remembered for the last one seen
+  let ramCores = NaN;
+  let ramNeed = 0;
 
   // unified-level verdicts, kept while consecutive PQs share a unified parent
-  let memoU = -1;
-  let u: QueueRow = rows[0];
-  let st: QueueState | undefined;
-  let m3 = UNSET,
-    m5 = UNSET,
-    m8 = UNSET,
+  let ui = -1;
+  let m5 = UNSET,
     m10 = UNSET,
-    m12 = UNSET,
-    m13 = UNSET,
-    m17 = UNSET,
-    m18 = UNSET,
-    m22 = UNSET;
-  const isNucleusPQ = (): boolean => {
-    if (nucleusFlag[u.index] < 0) nucleusFlag[u.index] = isNucleusQueue(ctx, u) ? 1 : 0;
-    return nucleusFlag[u.index] === 1;
-  };
-
-  // the link check depends only on the PQ's output-storage ATLAS site: decided once per site
-  const linkVerdict = ctx.view.scratch.linkVerdict;
-  if (hasNucleus) linkVerdict.fill(UNSET);
-  const linkCheck = (): number => {
-    const id = cat.atlasSiteId[u.index];
-    let v = linkVerdict[id];
-    if (v === UNSET) v = linkVerdict[id] = siteLinkCheck(cat.atlasSiteNames[id]);
-    return v;
-  };
-  const siteLinkCheck = (atlas: string): number => {
-    if (atlas === ctx.nucleus) return PASS;
-    if (ctx.nucleusUnwritable) return X.dest_blacklisted | TEMPORARY;
-    if (ctx.totalQueuedToNucleus >= o.NQUEUED_NUC_CAP_FOR_JOBS) return X.links_full | TEMPORARY;
-    const link = ctx.links![atlas];
-    if (link === undefined) return PASS;
-    if (link.closeness === -1) return X.link_unusable;
-    const queued = (ctx.isExpress ? link.expressQueued : link.productionOutputQueued) ?? 0;
-    return queued >= o.NQUEUED_SAT_CAP ? X.link_unusable | TEMPORARY : PASS;
-  };
-  const inactiveCheck = (): number => {
-    const last = st?.laststart;
-    if (last === undefined || last >= inactiveBefore) return PASS;
-    return view.activatedStartingAll[u.index] > 0 ? X.inactive | TEMPORARY : PASS;
-  };
-  const diskIoCheck = (): number => {
-    const usage = st?.diskIoPerCore ?? 0;
-    const limit = u.maxDiskio > 0 ? u.maxDiskio : o.MAX_DISKIO_DEFAULT;
-    let taskIo = task.diskIO ?? 0;
-    if (task.diskIO != null && task.coreCount !== null && task.coreCount > 1 && u.coreCount) {
-      taskIo = Math.floor(task.diskIO / u.coreCount);
-    }
-    return taskIo && usage && limit && usage > limit && taskIo > limit ? X.diskIO | TEMPORARY : PASS;
-  };
-  const softwareCheck = (): number => {
-    const v = checkSoftware(u.spec, ctx.sw!);
-    if (!v.ok) return v.code === 'cache' ? X.cache : X.regexpcmtconfig;
-    if (v.preferenceWeight !== null) preference[u.index] = v.preferenceWeight;
-    if (v.resolvedPlatform !== null) platform.set(u.index, v.resolvedPlatform);
-    return PASS;
-  };
-  const scratchCheck = (): number => {
-    if (task.allowInputLAN === 'only' && !u.directAccessLan && u.maxinputsize !== -1 && !ctx.isMerging)
-      return X.remoteio;
-    if (u.maxwdir !== 0) {
-      const directIo =
-        !ctx.isMerging &&
-        (u.maxinputsize === -1 || (!task.useLocalIO && task.allowInputLAN != null && u.directAccessLan));
-      const need = directIo ? req.diskDirectMB : req.diskCopyMB;
-      const siteCc = u.coreCount > 1 ? u.coreCount : 1;
-      const scaled = (u.maxwdir * (taskSingleCore ? 1 : siteCc)) / siteCc;
-      if (need > scaled) return X.disk;
-      maxwdir[u.index] = scaled;
-    }
-    return PASS;
-  };
-  const storageCheck = (): number => {
-    const out = cat.defaultOutputEndpoint[u.index];
-    if (out !== undefined && spaceUsable(out) < o.STORAGE_MIN_FREE_SIZE) return X.se_space | TEMPORARY;
-    return endpointBlacklist(
-      cat.inputEndpoints[u.index],
-      cat.outputEndpoints[u.index],
-      ctx.sitesInNucleus.has(u.unifiedName),
-      ctx.remoteSourceAvailable,
-      ctx.completeReplicaLocations,
-    );
-  };
-  const transferringCheck = (): number => {
-    if (isNucleusPQ() || ctx.nucleus === cat.atlasSite[u.index]) return PASS;
-    const maxT = u.transferringlimit === 0 ? o.defaultMaxTransferring : u.transferringlimit;
-    const nT = view.transferringAll[u.index] - (st?.nTransferringToUnwritableNuclei ?? 0);
-    return Math.max(maxT, 2 * view.runningAll[u.index]) < nT ? X.transferring | TEMPORARY : PASS;
-  };
-  const pledgeCheck = (): number => {
-    if (u.pledgedCPU === -1) return X.non_pledged;
-    if (u.pledgedCPU > 0 && (st?.nCoresRunningStarting ?? 0) > u.pledgedCPU) return X.over_pledged;
-    return PASS;
-  };
-  const pilotCheck = (): number => {
-    const pilots = st ? st.getJob + st.updateJob : 0;
-    nPilot[u.index] = pilots;
-    if (pilots > 0 || labelTest || (jumboTask && u.useJumboJobs)) return PASS;
-    if (u.hasNumSlots && getNumStandby(u.spec, ctx.wqTag, task.resource_type) !== null) return PASS;
-    return X.nopilot | TEMPORARY;
-  };
+    m18 = UNSET;
+  const { linkVerdicts: v3, diskIoVerdicts: v8, scratchVerdicts: v12 } = scratch;
+  const { storageVerdicts: v13, transferringVerdicts: v17, pilotVerdicts: v22 } = scratch;
+  unifiedVerdicts(ctx, taskSingleCore, labelTest);
 
   const scan = ctx.scan;
+  const unifiedIndex = cat.unifiedIndex;
+  const col = cat.columns;
+  const statusMask = Q_ONLINE | (standbyOk ? Q_STANDBY : 0);
   for (let s = 0; s < scan.length; s++) {
     const i = scan[s];
-    const row = rows[i];
-    if (row.unifiedIndex !== memoU) {
-      memoU = row.unifiedIndex;
-      u = rows[memoU];
-      st = view.state[memoU];
-      m3 = m5 = m8 = m10 = m12 = m13 = m17 = m18 = m22 = UNSET;
+    if (unifiedIndex[i] !== ui) {
+      ui = unifiedIndex[i];
+      m5 = m10 = m18 = UNSET;
     }
+    const flags = col.flags[i];
     let out = PASS;
     let temp = PASS;
     let r: number;
     check: {
-      if (
-        checkStatus &&
-        (row.isUnifiedParent || !(row.status === 'online' || (standbyOk && row.status === 'standby')))
-      ) {
+      if (checkStatus && ((flags & Q_UNIFIED_PARENT) !== 0 || (flags & statusMask) === 0)) {
         out = X.status;
         break check;
       }
       if (hasNucleus) {
-        r = m3 === UNSET ? (m3 = linkCheck()) : m3;
+        r = v3[ui];
         if (r !== PASS) {
           if (!isTemporary(r)) {
             out = r;
@@ -286,41 +363,35 @@ export function runProdFilters(ctx: ProdContext, explain: boolean): FilterResult
           temp = r;
         }
       }
-      if (highPrio && row.pledgedCPU === -1) {
+      if (highPrio && (flags & Q_OPPORTUNISTIC) !== 0) {
         out = X.opportunistic;
         break check;
       }
-      if (inactiveOn && (r = m5 === UNSET ? (m5 = inactiveCheck()) : m5) !== PASS) temp = r;
-      if (zeroShareOn && row.fairsharePolicy !== '') {
-        let zero = zeroShareMemo.get(row.fairsharePolicy);
-        if (zero === undefined) {
-          zero = hasZeroShare(row.spec, task, ctx.isMerging);
-          zeroShareMemo.set(row.fairsharePolicy, zero);
-        }
-        if (zero) {
-          out = X.zeroshare;
-          break check;
-        }
+      if (inactiveOn && (r = m5 === UNSET ? (m5 = inactiveCheck(ctx, ui, inactiveBefore)) : m5) !== PASS)
+        temp = r;
+      if (zeroShareOn && col.policyId[i] >= 0 && zeroShareCheck(ctx, col.policyId[i])) {
+        out = X.zeroshare;
+        break check;
       }
       if (!sitePre) {
         if (!jumboTask) {
-          if (row.useJumboJobs) {
+          if ((flags & Q_JUMBO) !== 0) {
             out = X.jumbo;
             break check;
           }
         } else if (
           nReadyEvents !== undefined &&
-          row.useJumboJobs &&
-          row.minEventsForJumbo >= 0 &&
-          nReadyEvents < row.minEventsForJumbo
+          (flags & Q_JUMBO) !== 0 &&
+          col.minEventsForJumbo[i] >= 0 &&
+          nReadyEvents < col.minEventsForJumbo[i]
         ) {
           out = X.fewevents;
           break check;
         }
       }
-      if ((r = m8 === UNSET ? (m8 = diskIoCheck()) : m8) !== PASS) temp = r;
+      if ((r = v8[ui]) !== PASS) temp = r;
+      const cc = col.coreCount[i];
       if (!sitePre) {
-        const cc = row.coreCount;
         if (!(useMP === 'any' || (useMP === 'only' ? cc > 1 : cc === 0 || cc === 1))) {
           out = X.cpucore;
           break check;
@@ -330,69 +401,77 @@ export function runProdFilters(ctx: ProdContext, explain: boolean): FilterResult
           break check;
         }
       }
-      if (ctx.sw !== null && (r = m10 === UNSET ? (m10 = softwareCheck()) : m10) !== PASS) {
+      if (ctx.sw !== null && (r = m10 === UNSET ? (m10 = softwareCheck(ctx, ui, platform)) : m10) !== PASS) {
         out = r;
         break check;
       }
       if (ram) {
-        const need = ramNeedAtSite(req, row.coreCount, ctx.isMerging);
-        if (row.maxrss && need !== 0 && need > row.maxrss) {
+        if (cc !== ramCores) {
+          ramCores = cc;
+          ramNeed = ramNeedAtSite(req, cc, ctx.isMerging);
+        }
+        const maxrss = col.maxrss[i];
+        if (maxrss && ramNeed !== 0 && ramNeed > maxrss) {
           out = X.lowmemory;
           break check;
         }
-        if (row.minrss && need !== 0 && need < row.minrss) {
+        const minrss = col.minrss[i];
+        if (minrss && ramNeed !== 0 && ramNeed < minrss) {
           out = X.highmemory;
           break check;
         }
       }
-      if ((r = m12 === UNSET ? (m12 = scratchCheck()) : m12) !== PASS) {
+      if ((r = v12[ui]) !== PASS) {
         out = r;
         break check;
       }
-      if ((r = m13 === UNSET ? (m13 = storageCheck()) : m13) !== PASS) temp = r;
-      if ((r = walltimeCheck(row, ctx)) !== PASS) {
+      if ((r = v13[ui]) !== PASS) temp = r;
+      if ((r = walltimeCheck(ctx, col, i)) !== PASS) {
         out = r;
         break check;
       }
-      if (ipCheck && (r = networkCheck(row, ipConn, ipStack)) !== PASS) {
+      if (ipCheck && (r = networkCheck(rows[i], ipConn, ipStack)) !== PASS) {
         out = r;
         break check;
       }
-      if (!sitePre && (r = eventServiceCheck(row, ctx)) !== PASS) {
+      if (
+        !sitePre &&
+        (r = eventServiceCheck(ctx, col.seed[i], (flags & Q_PSEUDO) !== 0 && cc === 1)) !== PASS
+      ) {
         out = r;
         break check;
       }
-      if ((r = m17 === UNSET ? (m17 = transferringCheck()) : m17) !== PASS) temp = r;
-      if (!sitePre && o.WORK_SHORTAGE && (r = m18 === UNSET ? (m18 = pledgeCheck()) : m18) !== PASS) {
+      if ((r = v17[ui]) !== PASS) temp = r;
+      if (!sitePre && o.WORK_SHORTAGE && (r = m18 === UNSET ? (m18 = pledgeCheck(ctx, ui)) : m18) !== PASS) {
         out = r;
         break check;
       }
-      if (ctx.dropNonNucleus && !isNucleusPQ()) {
+      if (ctx.dropNonNucleus && !nucleusQueueFlag(ctx, rows[ui])) {
         out = X.t1weight;
         break check;
       }
-      if (ioLimit && row.maxIoIntensity >= 0 && ioLimit > row.maxIoIntensity) {
+      if (ioLimit && col.maxIoIntensity[i] >= 0 && ioLimit > col.maxIoIntensity[i]) {
         out = X.max_io_intensity;
         break check;
       }
       if (ctx.nucleusSpec !== null) {
         if (fullChain) {
-          if (!ctx.sitesInNucleus.has(row.unifiedName)) {
+          if (ctx.inNucleus[i] !== 1) {
             out = X.full_chain;
             break check;
           }
-        } else if (row.bareNucleus === 'only') {
+        } else if ((flags & Q_BARE_ONLY) !== 0) {
           out = X.not_full_chain;
           break check;
         }
       }
-      if (!preAssigned && (r = m22 === UNSET ? (m22 = pilotCheck()) : m22) !== PASS) temp = r;
+      if (!preAssigned && (r = v22[ui]) !== PASS) temp = r;
     }
     if (out !== PASS) {
       counts[out >> 1]++;
       const step = stepOf(out);
       if (step > lastStep) lastStep = step;
-      if (explain) excluded.push(exclusion(ctx, row, out));
+      if (explain) excluded.push(exclusion(ctx, rows[i], out));
       continue;
     }
     passed.push(i);
@@ -431,7 +510,7 @@ export function runProdFilters(ctx: ProdContext, explain: boolean): FilterResult
     if (left.length === 0 && survivors.length > 0) emptiedAt = ctx.hint ? 23 : 25;
     survivors = left;
   }
-  return { survivors, excluded, counts, emptiedAt, maxwdir, nPilot, preference, platform, nucleusFlag };
+  return { survivors, excluded, counts, emptiedAt, maxwdir, preference, platform, nucleusFlag };
 }
 
 function exclusion(ctx: ProdContext, row: QueueRow, outcome: number): ProdExclusion {
@@ -446,20 +525,24 @@ function exclusion(ctx: ProdContext, row: QueueRow, outcome: number): ProdExclus
 }
 
 // §2.2 step 14, on the pseudo queue's own core count.
-function walltimeCheck(q: QueueRow, ctx: ProdContext): number {
+function walltimeCheck(ctx: ProdContext, col: QueueColumns, i: number): number {
   const r = ctx.req;
-  if (q.maxtime === 0 && q.mintime === 0 && !r.needsLongQueue) return PASS;
-  const siteMax = siteWalltimeLimit(q.maxtime, q, r.hs06, r.baseWalltime, r.cpuEfficiency);
-  const dynamicAtSite = r.minWalltimeDyn !== null && r.minWalltimeDyn !== 0 && q.mintime > 0;
-  if (q.maxtime !== 0) {
+  const maxtime = col.maxtime[i];
+  const mintime = col.mintime[i];
+  if (maxtime === 0 && mintime === 0 && !r.needsLongQueue) return PASS;
+  const cc = col.coreCount[i];
+  const corepower = col.corepower[i];
+  const siteMax = walltimeLimit(maxtime, cc, corepower, r.hs06, r.baseWalltime, r.cpuEfficiency);
+  const dynamicAtSite = r.minWalltimeDyn !== null && r.minWalltimeDyn !== 0 && mintime > 0;
+  if (maxtime !== 0) {
     const need = dynamicAtSite ? r.minWalltimeDyn : r.minWalltime;
     if (need && need > siteMax) return X.shortwalltime;
   }
-  if (r.needsLongQueue && siteMax !== 0 && siteMax < 24 * 3600 * 10 * (q.coreCount || 1)) {
+  if (r.needsLongQueue && siteMax !== 0 && siteMax < 24 * 3600 * 10 * (cc || 1)) {
     return ctx.useScout ? X.scout_walltime : X.min_walltime;
   }
-  if (q.mintime !== 0) {
-    const siteMin = siteWalltimeLimit(q.mintime, q, r.hs06, r.baseWalltime, r.cpuEfficiency);
+  if (mintime !== 0) {
+    const siteMin = walltimeLimit(mintime, cc, corepower, r.hs06, r.baseWalltime, r.cpuEfficiency);
     const tooShort = dynamicAtSite
       ? r.minWalltimeDyn! < siteMin && (r.maxWalltimeDyn === null || r.maxWalltimeDyn < siteMin)
       : r.minWalltime === null || r.minWalltime < siteMin;
@@ -476,14 +559,13 @@ function networkCheck(q: QueueRow, ipConn: string | null, ipStack: string | null
   return PASS;
 }
 
-// §2.2 step 16.
-function eventServiceCheck(q: QueueRow, ctx: ProdContext): number {
-  const seed = q.jobseed;
+// §2.2 step 16; `singleCorePseudo`: a single-core pseudo queue of a unified PQ.
+function eventServiceCheck(ctx: ProdContext, seed: number, singleCorePseudo: boolean): number {
   if (ctx.es) {
-    if (seed === 'std') return X.es;
-    if (seed === 'eshigh' && !ctx.esHigh) return X.eshigh;
-    if (q.isPseudo && q.coreCount === 1) return X.es_ucore;
-  } else if (seed === 'es') {
+    if (seed === JOBSEED_STD) return X.es;
+    if (seed === JOBSEED_ESHIGH && !ctx.esHigh) return X.eshigh;
+    if (singleCorePseudo) return X.es_ucore;
+  } else if (seed === JOBSEED_ES) {
     return X.nones;
   }
   return PASS;

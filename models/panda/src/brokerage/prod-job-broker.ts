@@ -6,8 +6,8 @@
 // first, with every factor of every weight and the reason every other PQ was dropped.
 //
 // Pure: reads the snapshot, never changes it. For many calls, prepare the catalog once (`prepareQueueCatalog`)
-// and the job statistics once per cycle (`prepareQueueStateView`) and pass them in, as JEDI reads its statistics
-// once per cycle. The live counter of the current JobGenerator cycle (`snapshot.liveCount`) is what keeps tasks
+// and the cycle's job statistics, pilots, RSE status and network links once per cycle (`prepareQueueStateView`)
+// and pass them in, as JEDI reads its statistics once per cycle. The live counter of the current JobGenerator cycle (`snapshot.liveCount`) is what keeps tasks
 // brokered in the same cycle from piling onto one PQ; the caller keeps it up to date.
 
 import type { InputChunk, TaskSpec } from '../snapshot/task.ts';

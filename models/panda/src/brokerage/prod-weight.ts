@@ -11,11 +11,13 @@
 // Each PQ is evaluated into one reusable record, so weighing hundreds of PQs allocates nothing; candidate objects
 // are built only for the (at most ten) PQs chosen, by evaluating them again.
 
-import { networkWeight } from './network-weight.ts';
+import type { LinkMetrics } from '../snapshot/network.ts';
+import { networkWeightValue } from './network-weight.ts';
 import { CODE_NAMES, CODE_STEP, X } from './prod-codes.ts';
 import type { ProdContext } from './prod-context.ts';
 import type { ProdExclusion, ProdSiteCandidate, ProdWeightFactors } from './prod-decision.ts';
 import { isNucleusQueue, type FilterResult } from './prod-filters.ts';
+import { Q_JUMBO, Q_NUM_SLOTS, Q_ONLY_LOCAL_DATA, Q_UCORE, Q_UPS } from './queue-catalog.ts';
 import { getNumStandby } from './queue-state.ts';
 
 const MB = 1024 * 1024;
@@ -107,10 +109,9 @@ function lookups(ctx: ProdContext): Lookups {
 // §2.4 steps 1–10 and the cap quantities of §2.5 for catalog index i.
 function evaluate(ctx: ProdContext, f: FilterResult, l: Lookups, i: number, e: Evaluation): void {
   const { cat, task, chunk, o } = ctx;
-  const row = cat.rows[i];
-  const ui = row.unifiedIndex;
-  const u = cat.rows[ui];
-  const st = ctx.view.state[ui];
+  const col = cat.columns;
+  const ui = cat.unifiedIndex[i];
+  const flags = col.flags[i];
   const c = ctx.counts;
   const prio = task.currentPriority;
   let nRunning = c.nRunning[ui];
@@ -121,25 +122,26 @@ function evaluate(ctx: ProdContext, f: FilterResult, l: Lookups, i: number, e: E
   const nDefined = c.nDefined[ui] + liveCount;
   let boost = BOOST_NONE;
   // step 2: Harvester workers bootstrap UPS queues
-  const nWorkers = Math.min(o.nWorkersCutoff, st?.nWorkers ?? 0);
+  const nWorkers = Math.min(o.nWorkersCutoff, ctx.view.nWorkers[ui]);
   if (
-    f.nPilot[u.index] > 0 &&
+    !ctx.preAssigned &&
+    (ctx.view.pilots[ui] | 0) > 0 &&
     nRunning < o.nWorkersCutoff &&
     nWorkers > nRunning &&
-    u.ups &&
+    (col.flags[ui] & Q_UPS) !== 0 &&
     prio <= o.MAX_PRIO_TO_BOOTSTRAP
   ) {
     nRunning = nWorkers;
     boost = BOOST_WORKERS;
   }
   // step 3: Harvester numSlots
-  if (row.hasNumSlots && prio <= o.MAX_PRIO_TO_BOOTSTRAP) {
-    const numStandby = getNumStandby(row.spec, ctx.wqTag, task.resource_type);
+  if ((flags & Q_NUM_SLOTS) !== 0 && prio <= o.MAX_PRIO_TO_BOOTSTRAP) {
+    const numStandby = getNumStandby(cat.specs[i], ctx.wqTag, task.resource_type);
     if (numStandby !== null) {
       nRunning =
         numStandby === 0
           ? nStarting + nRunning
-          : Math.max(Math.trunc(numStandby / (row.coreCount || 1)), nRunning);
+          : Math.max(Math.trunc(numStandby / (col.coreCount[i] || 1)), nRunning);
       boost = BOOST_SLOTS;
     }
   }
@@ -155,12 +157,11 @@ function evaluate(ctx: ProdContext, f: FilterResult, l: Lookups, i: number, e: E
   let useCapRT = false;
   let rtRunning = 0;
   let rtQueued = 0;
-  const rt =
-    task.resource_type !== undefined ? st?.jobsByResourceType?.[ctx.wqTag]?.[task.resource_type] : undefined;
-  if (rt !== undefined) {
+  const rt = ctx.rtCounts;
+  if (rt !== null && rt.has[ui] === 1) {
     useCapRT = true;
-    rtRunning = Math.max(rt.nRunning, nRunning);
-    rtQueued = rt.nDefined + (useAssigned ? rt.nAssigned : 0) + rt.nActivated + rt.nStarting;
+    rtRunning = Math.max(rt.nRunning[ui], nRunning);
+    rtQueued = rt.nDefined[ui] + (useAssigned ? rt.nAssigned[ui] : 0) + rt.nActivated[ui] + rt.nStarting[ui];
   }
   const basicWeight =
     totalSize === 0 || totalSize - siteSize <= 0
@@ -171,7 +172,10 @@ function evaluate(ctx: ProdContext, f: FilterResult, l: Lookups, i: number, e: E
   let skipRemoteData = false;
   if (totalSize > 0) {
     const nFilesToMove = chunk.nFiles - siteFiles;
-    if (row.useOnlyLocalData && (Math.trunc((totalSize - siteSize) / MB) > 0 || nFilesToMove > 0))
+    if (
+      (flags & Q_ONLY_LOCAL_DATA) !== 0 &&
+      (Math.trunc((totalSize - siteSize) / MB) > 0 || nFilesToMove > 0)
+    )
       skipRemoteData = true;
     else {
       dataWeight = (totalSize + siteSize) / totalSize / (nFilesToMove / 100 + 1);
@@ -179,7 +183,7 @@ function evaluate(ctx: ProdContext, f: FilterResult, l: Lookups, i: number, e: E
     }
   }
   let nucleusPQ = f.nucleusFlag[ui];
-  if (nucleusPQ < 0) nucleusPQ = f.nucleusFlag[ui] = isNucleusQueue(ctx, u) ? 1 : 0;
+  if (nucleusPQ < 0) nucleusPQ = f.nucleusFlag[ui] = isNucleusQueue(ctx, cat.rows[ui]) ? 1 : 0;
   const t1Weight = nucleusPQ === 1 ? ctx.t1Weight : 1;
   weight *= t1Weight;
   let nw = NaN;
@@ -187,23 +191,21 @@ function evaluate(ctx: ProdContext, f: FilterResult, l: Lookups, i: number, e: E
     const id = cat.atlasSiteId[ui];
     nw = l.networkWeight[id];
     if (Number.isNaN(nw)) {
-      const atlas = cat.atlasSiteNames[id];
-      nw = l.networkWeight[id] = networkWeight(
-        atlas,
-        ctx.nucleus,
-        ctx.links![atlas],
+      nw = l.networkWeight[id] = networkWeightValue(
+        id === ctx.nucleusAtlasId,
+        (ctx.linksBySite as (LinkMetrics | undefined)[])[id],
         ctx.isExpress,
         ctx.networkOptions,
-      ).weight;
+      );
     }
     if (o.NW_ACTIVE) weight *= nw;
   }
-  const pref = f.preference[u.index];
+  const pref = f.preference[ui];
   if (pref !== 0) weight *= pref;
   const express = ctx.isExpress;
   let nQueuedJobs: number;
   let cap: number;
-  if (row.capability === 'ucore') {
+  if ((flags & Q_UCORE) !== 0) {
     cap = express ? NaN : Math.max(ctx.cutOffValue, o.cutOffFactor * rtRunning);
     nQueuedJobs = rtQueued;
   } else {
@@ -237,13 +239,13 @@ function evaluate(ctx: ProdContext, f: FilterResult, l: Lookups, i: number, e: E
 
 // §2.5 decision chain without the negative-t1Weight and jumbo branches: -1 = primary, 0 = bootstrap (primary at
 // weight 0), else the secondary outcome code.
-function classify(ctx: ProdContext, f: FilterResult, i: number, e: Evaluation): number {
+function classify(ctx: ProdContext, i: number, e: Evaluation): number {
   const { o, task } = ctx;
-  const row = ctx.cat.rows[i];
   const express = ctx.isExpress;
-  if (ctx.view.state[row.unifiedIndex]?.locked) return X.lock;
+  if (ctx.view.locked[ctx.cat.unifiedIndex[i]] === 1) return X.lock;
   if (e.skipRemoteData) return X.non_local;
-  if (!express && row.capability !== 'ucore' && e.nQueuedJobs > e.nRunningJobsCap) return X.cap;
+  if (!express && (ctx.cat.columns.flags[i] & Q_UCORE) === 0 && e.nQueuedJobs > e.nRunningJobsCap)
+    return X.cap;
   if (o.NW_ACTIVE && express && e.networkWeight < o.NW_THRESHOLD * o.NW_WEIGHT_MULTIPLIER)
     return X.lowNetworkWeight;
   if (e.useCapRT && !express && e.rtQueued > Math.max(ctx.cutOffValue, e.rtRunning * o.resourceTypeCapFactor))
@@ -347,9 +349,9 @@ export function weighAndRank(
   const l = lookups(ctx);
   const excluded: ProdExclusion[] = [];
   // primaries as parallel arrays: catalog index, weight used for ranking (0 for bootstrap), jumbo flag
-  let pIndex: number[] = [];
-  let pWeight: number[] = [];
-  let pJumbo: boolean[] = [];
+  const { primaryIndex: pIndex, primaryWeight: pWeight, primaryJumbo: pJumbo } = ctx.view.scratch;
+  let nPrimary = 0;
+  let nJumbo = 0;
   let largestNumRun = -1;
   const demote = (i: number, outcome: number, ev: Evaluation): void => {
     counts[outcome >> 1]++;
@@ -366,45 +368,48 @@ export function weighAndRank(
     });
   };
 
-  for (const i of f.survivors) {
+  const survivors = f.survivors;
+  for (let s = 0; s < survivors.length; s++) {
+    const i = survivors[s];
     evaluate(ctx, f, l, i, e);
-    const forJumbo = jumboTask && rows[i].useJumboJobs;
-    const cls = classify(ctx, f, i, e);
+    const forJumbo = jumboTask && (ctx.cat.columns.flags[i] & Q_JUMBO) !== 0;
+    const cls = classify(ctx, i, e);
     // PanDA adds jumbo PQs to the jumbo list whatever the chain says; only bootstrap changes their weight
-    if (forJumbo) {
-      pIndex.push(i);
-      pWeight.push(cls === 0 ? 0 : e.weight);
-      pJumbo.push(true);
-      continue;
-    }
-    if (cls > 0) {
-      demote(i, cls, e);
-      continue;
-    }
-    if (cls === -1 && ctx.useT1Weight) {
-      if (largestNumRun >= 0 && largestNumRun >= e.nRunningAll) {
-        demote(i, X.t1_weight, e);
+    if (!forJumbo) {
+      if (cls > 0) {
+        demote(i, cls, e);
         continue;
       }
-      largestNumRun = e.nRunningAll;
-      const ev = newEvaluation();
-      for (let k = 0; k < pIndex.length; k++) {
-        if (pJumbo[k]) continue;
-        if (explain) evaluate(ctx, f, l, pIndex[k], ev);
-        demote(pIndex[k], X.t1_weight, ev);
+      if (cls === -1 && ctx.useT1Weight) {
+        if (largestNumRun >= 0 && largestNumRun >= e.nRunningAll) {
+          demote(i, X.t1_weight, e);
+          continue;
+        }
+        largestNumRun = e.nRunningAll;
+        // the earlier primaries are demoted, jumbo PQs stay
+        const ev = newEvaluation();
+        let kept = 0;
+        for (let k = 0; k < nPrimary; k++) {
+          if (pJumbo[k] === 1) {
+            pIndex[kept] = pIndex[k];
+            pWeight[kept] = pWeight[k];
+            pJumbo[kept++] = 1;
+            continue;
+          }
+          if (explain) evaluate(ctx, f, l, pIndex[k], ev);
+          demote(pIndex[k], X.t1_weight, ev);
+        }
+        nPrimary = kept;
       }
-      const keep = pJumbo.map((j, k) => (j ? k : -1)).filter((k) => k >= 0);
-      pIndex = keep.map((k) => pIndex[k]);
-      pWeight = keep.map((k) => pWeight[k]);
-      pJumbo = keep.map(() => true);
     }
-    pIndex.push(i);
-    pWeight.push(cls === 0 ? 0 : e.weight);
-    pJumbo.push(false);
+    pIndex[nPrimary] = i;
+    pWeight[nPrimary] = cls === 0 ? 0 : e.weight;
+    pJumbo[nPrimary++] = forJumbo ? 1 : 0;
+    if (forJumbo) nJumbo++;
   }
-  const full = explain || pJumbo.includes(true);
-  const order = rankOrder(pWeight, ctx.o.maxSiteCandidates, full);
-  if (!full) counts[X.low_weight >> 1] += pIndex.length - order.length;
+  const full = explain || nJumbo > 0;
+  const order = rankOrder(pWeight, nPrimary, ctx.o.maxSiteCandidates, full);
+  if (!full) counts[X.low_weight >> 1] += nPrimary - order.length;
   const candidates: ProdSiteCandidate[] = [];
   const jumboCandidates: ProdSiteCandidate[] = [];
   const useJumbo = ctx.chunk.useJumbo;
@@ -412,7 +417,7 @@ export function weighAndRank(
     const i = pIndex[k];
     evaluate(ctx, f, l, i, e);
     const cand = candidateFrom(ctx, f, i, e, pWeight[k] === 0);
-    if (pJumbo[k]) {
+    if (pJumbo[k] === 1) {
       jumboCandidates.push(cand);
       if (useJumbo !== 'fake' && useJumbo !== 'only') continue;
     }
@@ -422,10 +427,10 @@ export function weighAndRank(
   return { candidates, jumboCandidates, excluded };
 }
 
-// Final order: weight descending with weight 0 (bootstrap) first, equal weights in scan order — PanDA's
-// weight-keyed dict walked in sorted key order. Without explanations or jumbo PQs only the first `max` are needed.
-function rankOrder(weights: number[], max: number, full: boolean): number[] {
-  const n = weights.length;
+// Final order of the first n weights: weight descending with weight 0 (bootstrap) first, equal weights in scan
+// order — PanDA's weight-keyed dict walked in sorted key order. Without explanations or jumbo PQs only the first
+// `max` are needed.
+function rankOrder(weights: Float64Array, n: number, max: number, full: boolean): number[] {
   const before = (a: number, b: number): boolean => {
     const wa = weights[a];
     const wb = weights[b];
