@@ -47,7 +47,6 @@ import type {
   SiteSpec,
 } from '../src/snapshot/queue.ts';
 import type { InputChunk, TaskSpec } from '../src/snapshot/task.ts';
-import { seededRandom } from './seeded-random.ts';
 
 export const PRODUCTION_SHARE = 'MC Simulation Full';
 export const USER_SHARE = 'User Analysis';
