@@ -37,10 +37,8 @@ export class Simulation {
   /** The root is the event being run and may be replaced by the next event scheduled (see above). */
   private rootConsumed = false;
 
-  // Slots: slot -> what to run. A cleared callback marks a cancelled event.
-  /** slot -> [2·slot] callback, [2·slot + 1] argument. */
+  /** Slot s: callback at [2s] (cleared once run or cancelled), argument at [2s + 1]. */
   private payload: unknown[] = [];
-  private args: unknown[] = [];
   /** slot -> [2·slot] sequence number, [2·slot + 1] generation. */
   private meta = new Float64Array(2 * INITIAL_CAPACITY);
   private freeSlots = new Int32Array(INITIAL_CAPACITY);
