@@ -19,7 +19,7 @@ export interface BenchRunOptions {
 export function allSuites(quick: boolean): BenchSuite[] {
   return [
     ...holdSuites(quick ? [1_000, 100_000] : [1_000, 100_000, 1_000_000]),
-    gf1Suite(quick ? 20_000 : 100_000),
+    gf1Suite(quick ? 20_000 : 1_000_000),
     maxminSuite(),
     ...brokerageSuites(quick),
   ];
