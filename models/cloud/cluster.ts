@@ -6,9 +6,9 @@
  *
  * Life of a pod: pending → bound to a node (kube-scheduler: a ready node where it fits, scored by
  * `params.scoring`) → running after the pod start latency (image cached or pulled) → ended. The pod holds its
- * node's resources from binding, so a starting pod is not double-booked. A pod that no pool's instance could
- * ever hold ends at once as `missed` (cause `submission-failed`) instead of pending for ever, which Harvester
- * would only notice at its queue timeout.
+ * node's resources from binding, so a starting pod is not double-booked. A pod for more than one node, or that
+ * no pool's instance could ever hold, ends at once as `missed` (cause `submission-failed`) instead of pending
+ * for ever, which Harvester would only notice at its queue timeout.
  *
  * Life of a node: requested by the autoscaler → ready after the provisioning delay → removed when it has been
  * empty for `scaleDownUnneededTime` and its pool is above its minimum, or interrupted (spot). An interruption
@@ -30,12 +30,7 @@ import type {
   WorkerEvents,
   WorkerRequest,
 } from '../provider/worker.ts';
-import {
-  timedExecution,
-  WorkerBook,
-  type BookedWorker,
-  type PayloadExecution,
-} from '../provider/worker-book.ts';
+import { ProviderWorker, WorkerRuntime } from '../provider/worker-runtime.ts';
 import { planScaleUp, podFits, type Resources } from './autoscaler.ts';
 import { instanceCost } from './billing.ts';
 import {
@@ -74,10 +69,9 @@ interface Node {
   interruptEvent?: EventId;
 }
 
-interface Pod {
-  readonly worker: BookedWorker;
-  node?: Node;
-  startEvent?: EventId;
+/** A worker as a pod: the node it is bound to, once it is. */
+class Pod extends ProviderWorker {
+  node: Node | undefined;
 }
 
 function demand(request: WorkerRequest): Resources {
@@ -87,10 +81,8 @@ function demand(request: WorkerRequest): Resources {
 export class KubernetesCluster implements Provider {
   readonly name: string;
   readonly params: CloudClusterParams;
-  private readonly book: WorkerBook;
-  private readonly execute: PayloadExecution;
+  private readonly runtime: WorkerRuntime<Pod>;
   private readonly pools: Pool[];
-  private readonly pods = new Map<number, Pod>();
   private readonly pending = new Set<Pod>();
   private readonly readyNodes = new Set<Node>();
   private readonly provisioning = new Set<Node>();
@@ -112,8 +104,7 @@ export class KubernetesCluster implements Provider {
   ) {
     this.params = cloudClusterParams(options);
     this.name = this.params.name;
-    this.book = new WorkerBook(sim, this.name, (worker) => this.podEnded(worker));
-    this.execute = timedExecution(sim);
+    this.runtime = new WorkerRuntime(sim, this.name, Pod, (pod) => this.podEnded(pod));
     this.podRng = random.stream(`cloud/${this.name}/pods`);
     this.nodeRng = random.stream(`cloud/${this.name}/nodes`);
     this.spotRng = random.stream(`cloud/${this.name}/spot`);
@@ -135,11 +126,11 @@ export class KubernetesCluster implements Provider {
   }
 
   get queued(): number {
-    return this.book.queued;
+    return this.runtime.queued;
   }
 
   get running(): number {
-    return this.book.running;
+    return this.runtime.running;
   }
 
   /** Nodes ready for pods. */
@@ -158,34 +149,32 @@ export class KubernetesCluster implements Provider {
   }
 
   submit(request: WorkerRequest, events: WorkerEvents): Worker {
+    const pod = this.runtime.create(request, events);
     if (request.nodes !== 1) {
-      throw new RangeError(`${this.name}: a pod runs on one node, got a request for ${request.nodes} nodes`);
+      this.runtime.refuse(pod, `${this.name}: a pod runs on one node, got a request for ${request.nodes}`);
+    } else if (!this.fitsSomePool(demand(request))) {
+      this.runtime.refuse(
+        pod,
+        `${this.name}: no node pool has room for ${request.cores} cores, ${request.memoryMB} MB ` +
+          `and ${request.gpus} GPUs`,
+      );
+    } else {
+      this.pending.add(pod);
+      if (!this.bindToBestNode(pod)) this.ensureScan();
     }
-    const worker = this.book.create(request, events);
-    const pod: Pod = { worker };
-    this.pods.set(worker.id, pod);
-    if (!this.fitsSomePool(demand(request))) {
-      this.sim.schedule(0, () => this.book.end(worker, 'missed', 'submission-failed'));
-      return worker;
-    }
-    this.pending.add(pod);
-    if (!this.bindToBestNode(pod)) this.ensureScan();
-    return worker;
+    return pod;
   }
 
   run(worker: Worker, payload: Payload, done: (outcome: PayloadOutcome) => void): void {
-    this.book.run(this.book.get(worker, 'run'), payload, done, this.execute);
+    this.runtime.run(this.runtime.own(worker, 'run'), payload, done);
   }
 
-  /** Releasing or killing a worker that already ended does nothing. */
   release(worker: Worker): void {
-    const booked = this.book.find(worker);
-    if (booked !== undefined) this.book.release(booked);
+    this.runtime.release(this.runtime.own(worker, 'release'));
   }
 
   kill(worker: Worker): void {
-    const booked = this.book.find(worker);
-    if (booked !== undefined) this.book.end(booked, 'cancelled', 'cancelled');
+    this.runtime.kill(this.runtime.own(worker, 'kill'));
   }
 
   usage(now: number): CloudUsage {
@@ -201,9 +190,7 @@ export class KubernetesCluster implements Provider {
       }
     }
     return {
-      coreSeconds: this.book.coreSeconds(now),
-      gpuSeconds: this.book.gpuSeconds(now),
-      wastedCoreSeconds: this.book.wastedCoreSeconds,
+      ...this.runtime.usage(now),
       cost,
       nodeSeconds,
       spotNodeSeconds,
@@ -224,7 +211,7 @@ export class KubernetesCluster implements Provider {
 
   /** kube-scheduler for a new pod: the best-scored ready node it fits on. */
   private bindToBestNode(pod: Pod): boolean {
-    const want = demand(pod.worker.request);
+    const want = demand(pod.request);
     const sign = this.params.scoring === 'least-allocated' ? 1 : -1;
     let best: Node | undefined;
     let bestScore = -Infinity;
@@ -249,12 +236,12 @@ export class KubernetesCluster implements Provider {
   private fillNode(node: Node): void {
     for (const pod of this.pending) {
       if (node.free.cores <= 0 && node.free.gpus <= 0) return;
-      if (podFits(demand(pod.worker.request), node.free, node.pool.params.instance)) this.bind(pod, node);
+      if (podFits(demand(pod.request), node.free, node.pool.params.instance)) this.bind(pod, node);
     }
   }
 
   private bind(pod: Pod, node: Node): void {
-    const { request } = pod.worker;
+    const { request } = pod;
     this.pending.delete(pod);
     node.free.cores -= request.cores;
     node.free.memoryMB -= request.memoryMB;
@@ -267,25 +254,22 @@ export class KubernetesCluster implements Provider {
     }
     const cached = this.podRng.next() < this.params.imageCachedProbability;
     const latency = (cached ? this.params.podStartCached : this.params.podStartWithPull).sample(this.podRng);
-    pod.startEvent = this.sim.schedule(latency, this.startPod, pod);
+    this.runtime.timer(pod, this.sim.now + latency, this.startPod);
   }
 
   private readonly startPod = (pod: Pod): void => {
-    pod.startEvent = undefined;
-    this.book.start(pod.worker, pod.node!.pool.placement);
+    this.runtime.start(pod, pod.node!.pool.placement);
+    this.runtime.accept(pod);
   };
 
-  /** The book's hook: a pod reached its final status; free its node's share. */
-  private podEnded(worker: BookedWorker): void {
-    const pod = this.pods.get(worker.id)!;
-    this.pods.delete(worker.id);
+  /** The runtime's hook: a pod reached its final status; free its node's share. */
+  private podEnded(pod: Pod): void {
     this.pending.delete(pod);
-    if (pod.startEvent !== undefined) this.sim.cancel(pod.startEvent);
     const node = pod.node;
     if (node === undefined || node.gone) return;
-    node.free.cores += worker.request.cores;
-    node.free.memoryMB += worker.request.memoryMB;
-    node.free.gpus += worker.request.gpus;
+    node.free.cores += pod.request.cores;
+    node.free.memoryMB += pod.request.memoryMB;
+    node.free.gpus += pod.request.gpus;
     node.pods.delete(pod);
     this.fillNode(node);
     if (node.pods.size === 0) this.armIdle(node);
@@ -302,7 +286,7 @@ export class KubernetesCluster implements Provider {
 
   private readonly scan = (): void => {
     this.scanEvent = undefined;
-    const pending = [...this.pending].map((pod) => demand(pod.worker.request));
+    const pending = [...this.pending].map((pod) => demand(pod.request));
     const upcoming = [...this.provisioning].map((node) => ({ pool: node.pool.index, free: node.free }));
     const pools = this.pools.map((pool) => ({
       instance: pool.params.instance,
@@ -386,8 +370,9 @@ export class KubernetesCluster implements Provider {
     this.closedCost += instanceCost(lifetime, pool.pricePerHour, this.params.billingMinimumSeconds);
     this.closedNodeSeconds += lifetime;
     if (pool.params.spot) this.closedSpotSeconds += lifetime;
-    for (const pod of [...node.pods]) this.book.end(pod.worker, 'failed', 'preempted');
     if (pool.nodes.size < pool.params.minNodes) this.provision(pool);
     this.ensureScan();
+    // Last, so that owners hearing of their pods see the cluster as the interruption left it.
+    for (const pod of [...node.pods]) this.runtime.end(pod, 'failed', 'preempted');
   }
 }

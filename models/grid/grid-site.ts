@@ -26,17 +26,14 @@ import type {
   WorkerEvents,
   WorkerRequest,
 } from '../provider/worker.ts';
+import { ProviderWorker, WorkerRuntime } from '../provider/worker-runtime.ts';
 import { Downtimes } from './downtime.ts';
 import type { GridSiteParams } from './site-params.ts';
-import { ProviderWorker, WorkerRuntime } from './worker-runtime.ts';
 
-/** Why a site cannot take `request` at all, or undefined when it can. */
+/** Why a site cannot take a well-formed `request` at all, or undefined when it can. */
 export function gridAdmissionError(params: GridSiteParams, request: WorkerRequest): string | undefined {
   const site = `site ${params.name}`;
   const slotMemory = params.coresPerSlot * params.memoryPerCoreMB;
-  if (!(Number.isInteger(request.cores) && request.cores >= 1)) {
-    return `${site}: a worker needs a whole number of cores >= 1, got ${request.cores}`;
-  }
   if (request.cores > params.coresPerSlot) {
     return `${site}: ${request.cores} cores asked, slots have ${params.coresPerSlot}`;
   }
@@ -45,7 +42,6 @@ export function gridAdmissionError(params: GridSiteParams, request: WorkerReques
   }
   if (request.gpus > 0) return `${site}: no GPUs`;
   if (request.nodes !== 1) return `${site}: a worker runs on one node, got ${request.nodes}`;
-  if (!(request.walltime > 0)) return `${site}: walltime must be > 0, got ${request.walltime}`;
   return undefined;
 }
 
@@ -64,8 +60,6 @@ export class GridSite implements Provider {
   private readyHead = 0;
   private readonly holding = new Set<ProviderWorker>();
   private freeSlots: number;
-  private queuedCount = 0;
-  private nextId = 1;
   private matchScheduled = false;
 
   constructor(
@@ -85,7 +79,7 @@ export class GridSite implements Provider {
     this.waitRng = streams.stream(`site/${params.name}/wait`);
     this.overheadRng = streams.stream(`site/${params.name}/overheads`);
     this.failureRng = streams.stream(`site/${params.name}/failures`);
-    this.runtime = new WorkerRuntime(sim, params.name, this.onWorkerEnd);
+    this.runtime = new WorkerRuntime(sim, params.name, ProviderWorker, this.onWorkerEnd);
     this.downtimes = new Downtimes(
       sim,
       params.scheduledDowntimes,
@@ -96,11 +90,11 @@ export class GridSite implements Provider {
   }
 
   get queued(): number {
-    return this.queuedCount;
+    return this.runtime.queued;
   }
 
   get running(): number {
-    return this.holding.size;
+    return this.runtime.running;
   }
 
   get slots(): number {
@@ -127,13 +121,12 @@ export class GridSite implements Provider {
   }
 
   submit(request: WorkerRequest, events: WorkerEvents): ProviderWorker {
-    const worker = new ProviderWorker(this.nextId++, request, this.sim.now, events, this.runtime);
+    const worker = this.runtime.create(request, events);
     const refusal = gridAdmissionError(this.params, request);
     if (refusal !== undefined) {
-      this.runtime.refuse(worker, refusal, 'submission-failed');
+      this.runtime.refuse(worker, refusal);
       return worker;
     }
-    this.queuedCount++;
     const delay =
       this.params.batchSystem.submitLatency.sample(this.waitRng) + this.params.queueWait.sample(this.waitRng);
     this.runtime.timer(worker, this.sim.now + delay, this.becomeReady);
@@ -145,18 +138,18 @@ export class GridSite implements Provider {
     const overhead =
       this.params.stageIn.sample(this.overheadRng) + this.params.stageOut.sample(this.overheadRng);
     const fails = this.failureRng.next() < this.params.payloadFailureProbability;
-    this.runtime.run(own, payload, done, overhead, fails ? this.failureRng.next() : undefined);
+    this.runtime.run(own, payload, done, {
+      overhead,
+      failureFraction: fails ? this.failureRng.next() : undefined,
+    });
   }
 
-  /** A queued worker is withdrawn ('cancelled'); a running one ends normally ('finished'). */
   release(worker: Worker): void {
-    const own = this.runtime.own(worker, 'release');
-    if (own.status === 'running') this.runtime.end(own, 'finished');
-    else this.runtime.end(own, 'cancelled', 'cancelled');
+    this.runtime.release(this.runtime.own(worker, 'release'));
   }
 
   kill(worker: Worker): void {
-    this.runtime.end(this.runtime.own(worker, 'kill'), 'cancelled', 'cancelled');
+    this.runtime.kill(this.runtime.own(worker, 'kill'));
   }
 
   private readonly becomeReady = (worker: ProviderWorker): void => {
@@ -189,10 +182,9 @@ export class GridSite implements Provider {
   private start(worker: ProviderWorker): void {
     const params = this.params;
     this.freeSlots--;
-    this.queuedCount--;
     this.holding.add(worker);
     const walltime = Math.min(worker.request.walltime, params.maxWalltime);
-    this.runtime.start(worker, this.placement, worker.request.cores, 0, walltime);
+    this.runtime.start(worker, this.placement, { cores: worker.request.cores, gpus: 0, walltime });
     const now = this.sim.now;
     if (this.failureRng.next() < params.workerLossProbability) {
       this.runtime.failAt(worker, now + this.failureRng.next() * walltime, 'node-failure');
@@ -205,13 +197,10 @@ export class GridSite implements Provider {
   };
 
   private readonly onWorkerEnd = (worker: ProviderWorker, wasRunning: boolean): void => {
-    if (wasRunning) {
-      this.holding.delete(worker);
-      this.freeSlots++;
-      this.requestMatch();
-    } else {
-      this.queuedCount--;
-    }
+    if (!wasRunning) return;
+    this.holding.delete(worker);
+    this.freeSlots++;
+    this.requestMatch();
   };
 
   private readonly onlineChanged = (online: boolean): void => {

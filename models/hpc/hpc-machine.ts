@@ -23,7 +23,6 @@
  */
 import type { EventId, Simulation } from '../../sim/engine.ts';
 import type { RandomStreams, Rng } from '../../sim/random.ts';
-import { ProviderWorker, WorkerRuntime } from '../grid/worker-runtime.ts';
 import type {
   FailureCause,
   Payload,
@@ -35,6 +34,7 @@ import type {
   WorkerEvents,
   WorkerRequest,
 } from '../provider/worker.ts';
+import { ProviderWorker, WorkerRuntime } from '../provider/worker-runtime.ts';
 import { LimitScope } from './job-limits.ts';
 import { checkHpcMachineParams, type ExecutionQueue, type HpcMachineParams } from './machine-params.ts';
 import { NodePool } from './node-pool.ts';
@@ -81,8 +81,6 @@ export class HpcMachine implements Provider {
   private held: BatchJob[] = [];
   private ready: BatchJob[] = [];
   private readonly queuedJobs = new Set<BatchJob>();
-  private readonly runningJobs = new Set<BatchJob>();
-  private nextId = 1;
   private dispatchScheduled = false;
   private exhausted = false;
   private exhaustion: EventId | undefined;
@@ -104,7 +102,7 @@ export class HpcMachine implements Provider {
     this.waitRng = streams.stream(`hpc/${params.name}/wait`);
     this.failureRng = streams.stream(`hpc/${params.name}/failures`);
     this.preemptionRng = streams.stream(`hpc/${params.name}/preemption`);
-    this.runtime = new WorkerRuntime(sim, params.name, this.onJobEnd);
+    this.runtime = new WorkerRuntime(sim, params.name, BatchJob, this.onJobEnd);
     this.pool = new NodePool(
       sim,
       params.nodes,
@@ -120,11 +118,11 @@ export class HpcMachine implements Provider {
   }
 
   get queued(): number {
-    return this.queuedJobs.size;
+    return this.runtime.queued;
   }
 
   get running(): number {
-    return this.runningJobs.size;
+    return this.runtime.running;
   }
 
   get nodesFree(): number {
@@ -171,7 +169,7 @@ export class HpcMachine implements Provider {
 
   /** Refused submissions end 'missed' (cause in `ended`, reason in `diagMessage`) in an event of their own. */
   submit(request: WorkerRequest, events: WorkerEvents): BatchJob {
-    const job = new BatchJob(this.nextId++, request, this.sim.now, events, this.runtime);
+    const job = this.runtime.create(request, events);
     const choice = chooseQueue(this.params, request);
     if ('refusal' in choice) return this.refuse(job, choice.refusal, 'submission-failed');
     if (this.exhausted) {
@@ -200,18 +198,15 @@ export class HpcMachine implements Provider {
   run(worker: Worker, payload: Payload, done: (outcome: PayloadOutcome) => void): void {
     const job = this.runtime.own(worker, 'run');
     const fails = this.failureRng.next() < this.params.payloadFailureProbability;
-    this.runtime.run(job, payload, done, 0, fails ? this.failureRng.next() : undefined);
+    this.runtime.run(job, payload, done, { failureFraction: fails ? this.failureRng.next() : undefined });
   }
 
-  /** A queued job is withdrawn ('cancelled'); a running one ends normally ('finished'). */
   release(worker: Worker): void {
-    const job = this.runtime.own(worker, 'release');
-    if (job.status === 'running') this.runtime.end(job, 'finished');
-    else this.runtime.end(job, 'cancelled', 'cancelled');
+    this.runtime.release(this.runtime.own(worker, 'release'));
   }
 
   kill(worker: Worker): void {
-    this.runtime.end(this.runtime.own(worker, 'kill'), 'cancelled', 'cancelled');
+    this.runtime.kill(this.runtime.own(worker, 'kill'));
   }
 
   private refuse(job: BatchJob, reason: string, cause: FailureCause): BatchJob {
@@ -271,15 +266,12 @@ export class HpcMachine implements Provider {
       scope.nodesInUse += count;
     }
     this.queuedJobs.delete(job);
-    this.runningJobs.add(job);
     job.nodes = this.pool.allocate(count, job);
-    this.runtime.start(
-      job,
-      this.placement,
-      count * params.coresPerNode,
-      count * params.gpusPerNode,
+    this.runtime.start(job, this.placement, {
+      cores: count * params.coresPerNode,
+      gpus: count * params.gpusPerNode,
       walltime,
-    );
+    });
     const now = this.sim.now;
     if (this.failureRng.next() < params.jobFailureProbability) {
       this.runtime.failAt(job, now + this.failureRng.next() * walltime, 'node-failure');
@@ -306,7 +298,6 @@ export class HpcMachine implements Provider {
       }
     }
     if (wasRunning) {
-      this.runningJobs.delete(job);
       this.pool.release(job.nodes!);
       this.scheduleExhaustion();
     } else {

@@ -24,12 +24,12 @@ function fits(queue: ExecutionQueue, request: WorkerRequest): boolean {
   );
 }
 
-/** The execution queue for `request` on `machine`, or the reason it is refused. */
+/**
+ * The execution queue for `request` on `machine`, or the reason it is refused. The request is well-formed
+ * (whole nodes >= 1 and so on): WorkerRuntime.create checks that before the machine sees it.
+ */
 export function chooseQueue(machine: HpcMachineParams, request: WorkerRequest): QueueChoice {
   const at = machine.name;
-  if (!(Number.isInteger(request.nodes) && request.nodes >= 1)) {
-    return { refusal: `${at}: a job needs a whole number of nodes >= 1, got ${request.nodes}` };
-  }
   if (request.cores > machine.coresPerNode) {
     return { refusal: `${at}: ${request.cores} cores per node asked, nodes have ${machine.coresPerNode}` };
   }

@@ -10,7 +10,7 @@
  * Random stream: `local/<name>/start`.
  */
 import { constant, type Distribution } from '../../sim/distributions.ts';
-import type { EventId, Simulation } from '../../sim/engine.ts';
+import type { Simulation } from '../../sim/engine.ts';
 import type { RandomStreams, Rng } from '../../sim/random.ts';
 import type {
   Payload,
@@ -22,12 +22,7 @@ import type {
   WorkerEvents,
   WorkerRequest,
 } from '../provider/worker.ts';
-import {
-  timedExecution,
-  WorkerBook,
-  type BookedWorker,
-  type PayloadExecution,
-} from '../provider/worker-book.ts';
+import { ProviderWorker, WorkerRuntime } from '../provider/worker-runtime.ts';
 
 export interface LocalClusterParams {
   name: string;
@@ -79,13 +74,11 @@ function held(request: WorkerRequest): Held {
 export class LocalCluster implements Provider {
   readonly name: string;
   readonly params: LocalClusterParams;
-  private readonly book: WorkerBook;
-  private readonly execute: PayloadExecution;
+  private readonly runtime: WorkerRuntime<ProviderWorker>;
   private readonly rng: Rng;
   private readonly placement: Placement;
-  private readonly waiting = new Set<BookedWorker>();
-  private readonly starting = new Map<BookedWorker, EventId>();
-  private readonly granted = new Set<BookedWorker>();
+  private readonly waiting = new Set<ProviderWorker>();
+  private readonly granted = new Set<ProviderWorker>();
   private free: Held;
 
   constructor(
@@ -101,8 +94,7 @@ export class LocalCluster implements Provider {
       );
     }
     this.name = name;
-    this.book = new WorkerBook(sim, name, (worker) => this.workerEnded(worker));
-    this.execute = timedExecution(sim);
+    this.runtime = new WorkerRuntime(sim, name, ProviderWorker, (worker) => this.workerEnded(worker));
     this.rng = random.stream(`local/${name}/start`);
     this.placement = {
       provider: name,
@@ -114,11 +106,11 @@ export class LocalCluster implements Provider {
   }
 
   get queued(): number {
-    return this.book.queued;
+    return this.runtime.queued;
   }
 
   get running(): number {
-    return this.book.running;
+    return this.runtime.running;
   }
 
   /** Cores granted to workers (starting or running). */
@@ -143,14 +135,17 @@ export class LocalCluster implements Provider {
 
   /** Whether `worker` is still waiting for capacity (not yet granted). */
   isWaiting(worker: Worker): boolean {
-    const booked = this.book.find(worker);
-    return booked !== undefined && this.waiting.has(booked);
+    return this.runtime.owns(worker) && this.waiting.has(worker);
   }
 
   submit(request: WorkerRequest, events: WorkerEvents): Worker {
-    const worker = this.book.create(request, events);
+    const worker = this.runtime.create(request, events);
     if (!this.fitsEver(request)) {
-      this.sim.schedule(0, () => this.book.end(worker, 'missed', 'submission-failed'));
+      const { cores, gpus, memoryMB } = held(request);
+      this.runtime.refuse(
+        worker,
+        `local cluster '${this.name}': ${cores} cores, ${gpus} GPUs and ${memoryMB} MB never fit`,
+      );
       return worker;
     }
     this.waiting.add(worker);
@@ -159,28 +154,23 @@ export class LocalCluster implements Provider {
   }
 
   run(worker: Worker, payload: Payload, done: (outcome: PayloadOutcome) => void): void {
-    this.book.run(this.book.get(worker, 'run'), payload, done, this.execute);
+    this.runtime.run(this.runtime.own(worker, 'run'), payload, done);
   }
 
-  /** Releasing or killing a worker that already ended does nothing. */
   release(worker: Worker): void {
-    const booked = this.book.find(worker);
-    if (booked !== undefined) this.book.release(booked);
+    this.runtime.release(this.runtime.own(worker, 'release'));
   }
 
   kill(worker: Worker): void {
-    const booked = this.book.find(worker);
-    if (booked !== undefined) this.book.end(booked, 'cancelled', 'cancelled');
+    this.runtime.kill(this.runtime.own(worker, 'kill'));
   }
 
   usage(now: number): ProviderUsage {
-    const coreSeconds = this.book.coreSeconds(now);
-    const gpuSeconds = this.book.gpuSeconds(now);
+    const usage = this.runtime.usage(now);
+    const { costPerCoreHour, costPerGpuHour } = this.params;
     return {
-      coreSeconds,
-      gpuSeconds,
-      wastedCoreSeconds: this.book.wastedCoreSeconds,
-      cost: (coreSeconds * this.params.costPerCoreHour + gpuSeconds * this.params.costPerGpuHour) / 3600,
+      ...usage,
+      cost: (usage.coreSeconds * costPerCoreHour + usage.gpuSeconds * costPerGpuHour) / 3600,
     };
   }
 
@@ -188,31 +178,23 @@ export class LocalCluster implements Provider {
     return want.cores <= free.cores && want.gpus <= free.gpus && want.memoryMB <= free.memoryMB;
   }
 
-  private grant(worker: BookedWorker): void {
+  private grant(worker: ProviderWorker): void {
     const want = held(worker.request);
     this.waiting.delete(worker);
     this.granted.add(worker);
     this.free.cores -= want.cores;
     this.free.gpus -= want.gpus;
     this.free.memoryMB -= want.memoryMB;
-    this.starting.set(
-      worker,
-      this.sim.schedule(this.params.startLatency.sample(this.rng), this.start, worker),
-    );
+    this.runtime.timer(worker, this.sim.now + this.params.startLatency.sample(this.rng), this.start);
   }
 
-  private readonly start = (worker: BookedWorker): void => {
-    this.starting.delete(worker);
-    this.book.start(worker, this.placement);
+  private readonly start = (worker: ProviderWorker): void => {
+    this.runtime.start(worker, this.placement);
+    this.runtime.accept(worker);
   };
 
-  private workerEnded(worker: BookedWorker): void {
+  private workerEnded(worker: ProviderWorker): void {
     this.waiting.delete(worker);
-    const startEvent = this.starting.get(worker);
-    if (startEvent !== undefined) {
-      this.sim.cancel(startEvent);
-      this.starting.delete(worker);
-    }
     if (!this.granted.delete(worker)) return;
     const returned = held(worker.request);
     this.free.cores += returned.cores;

@@ -60,6 +60,8 @@ class RoutedWorker implements Worker {
     readonly id: number,
     readonly request: WorkerRequest,
     readonly submittedAt: number,
+    /** The router that made it: calls with a worker from elsewhere are refused. */
+    readonly router: LocalFirst,
     public via: Provider,
   ) {}
 
@@ -84,10 +86,9 @@ export class LocalFirst implements Provider {
   readonly name: string;
   readonly params: LocalFirstParams;
   readonly routing: LocalFirstRouting = { local: 0, fallback: 0, overflowed: 0 };
-  private readonly live = new Map<number, RoutedWorker>();
   private nextId = 1;
-  private queuedCount = 0;
-  private runningCount = 0;
+  /** Workers not yet ended as their owners see it; counted by the status of their inner worker. */
+  private readonly live = new Set<RoutedWorker>();
 
   constructor(
     private readonly sim: Simulation,
@@ -104,22 +105,23 @@ export class LocalFirst implements Provider {
     this.name = this.params.name;
   }
 
+  // Counted from the providers' own workers, not from the relayed events: the providers update those before any
+  // callback (worker.ts), and an owner reading the counts from a payload's `done` must see the same.
   get queued(): number {
-    return this.queuedCount;
+    return this.count('submitted');
   }
 
   get running(): number {
-    return this.runningCount;
+    return this.count('running');
   }
 
   submit(request: WorkerRequest, events: WorkerEvents): Worker {
     const goLocal =
       this.local.fitsEver(request) && (this.local.fitsNow(request) || this.params.maxLocalWait > 0);
     const via: Provider = goLocal ? this.local : this.fallback;
-    const routed = new RoutedWorker(this.nextId++, request, this.sim.now, via);
+    const routed = new RoutedWorker(this.nextId++, request, this.sim.now, this, via);
     routed.relayed = this.relay(routed, events);
-    this.live.set(routed.id, routed);
-    this.queuedCount++;
+    this.live.add(routed);
     routed.inner = via.submit(request, routed.relayed);
     if (goLocal) {
       this.routing.local++;
@@ -132,22 +134,20 @@ export class LocalFirst implements Provider {
     return routed;
   }
 
+  /** Run, release and kill go to the provider that has the worker now, which applies the contract's rules. */
   run(worker: Worker, payload: Payload, done: (outcome: PayloadOutcome) => void): void {
-    const routed = this.find(worker);
-    if (routed === undefined)
-      throw new Error(`${this.name}.run: worker ${worker.id} is not a live worker here`);
+    const routed = this.own(worker, 'run');
     routed.via.run(routed.inner, payload, done);
   }
 
-  /** Releasing or killing a worker that already ended does nothing. */
   release(worker: Worker): void {
-    const routed = this.find(worker);
-    if (routed !== undefined) routed.via.release(routed.inner);
+    const routed = this.own(worker, 'release');
+    routed.via.release(routed.inner);
   }
 
   kill(worker: Worker): void {
-    const routed = this.find(worker);
-    if (routed !== undefined) routed.via.kill(routed.inner);
+    const routed = this.own(worker, 'kill');
+    routed.via.kill(routed.inner);
   }
 
   usage(now: number): ProviderUsage {
@@ -157,13 +157,22 @@ export class LocalFirst implements Provider {
       coreSeconds: a.coreSeconds + b.coreSeconds,
       gpuSeconds: a.gpuSeconds + b.gpuSeconds,
       wastedCoreSeconds: a.wastedCoreSeconds + b.wastedCoreSeconds,
+      wastedGpuSeconds: a.wastedGpuSeconds + b.wastedGpuSeconds,
       cost: a.cost + b.cost,
     };
   }
 
-  private find(worker: Worker): RoutedWorker | undefined {
-    const routed = this.live.get(worker.id);
-    return routed === worker ? routed : undefined;
+  private count(status: WorkerStatus): number {
+    let n = 0;
+    for (const routed of this.live) if (routed.status === status) n++;
+    return n;
+  }
+
+  private own(worker: Worker, method: string): RoutedWorker {
+    if (!(worker instanceof RoutedWorker) || worker.router !== this) {
+      throw new Error(`${this.name}.${method}: worker ${worker.id} was not submitted here`);
+    }
+    return worker;
   }
 
   /** The owner's events, as seen through the routed worker. */
@@ -171,17 +180,13 @@ export class LocalFirst implements Provider {
     return {
       started: (inner) => {
         routed.inner = inner;
-        this.queuedCount--;
-        this.runningCount++;
         events.started(routed);
       },
       ended: (inner, cause) => {
         if (routed.withdrawing) return;
         routed.inner = inner;
-        if (inner.startedAt === undefined) this.queuedCount--;
-        else this.runningCount--;
+        this.live.delete(routed);
         if (routed.overflowTimer !== undefined) this.sim.cancel(routed.overflowTimer);
-        this.live.delete(routed.id);
         events.ended(routed, cause);
       },
     };

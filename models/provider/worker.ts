@@ -9,6 +9,24 @@
  * carries work in reference units (HS06-seconds of CPU, seconds on a reference GPU) drawn from the workload's own
  * random stream, and the provider turns it into wall time with its speed. So a job's demand is the same
  * wherever it runs (common random numbers), and only the resource it lands on changes its duration.
+ *
+ * Every provider keeps these rules through one runtime (worker-runtime.ts; a router such as LocalFirst passes
+ * each call on to the provider that has the worker), so an owner written against one provider works with all:
+ * - Life of a worker: 'submitted' → 'running' (it holds resources from then on, and they count in `usage`) →
+ *   one final status. `started` comes once the worker takes payloads, which may be a little after it began to
+ *   hold them (a grid pilot's start-up). A worker the provider cannot take at all ends 'missed' at once, its
+ *   owner told in an event of its own; a malformed request (cores not a whole number, walltime <= 0, ...) is
+ *   the submitter's bug and throws a RangeError.
+ * - Callbacks run after the model's state is final: when `started`, `ended` or a payload's `done` is called,
+ *   the worker's status, the provider's counts and what it holds already say what happened (a payload's cores
+ *   are back, an ended worker's resources are free), so an owner may submit, run, release or kill from there.
+ * - Walltime: it counts from the start; work that takes no more than the walltime fits. At the walltime instant
+ *   what is due at that instant happens first — a payload ending exactly then succeeds, and its owner may
+ *   release the worker — and only then is the worker killed: it ends 'failed' with cause 'walltime', and the
+ *   payloads still running fail with the same cause.
+ * - A failed payload's cores × its wall time count as wasted core-seconds, its GPUs × its wall time as wasted
+ *   GPU-seconds, whether it failed by itself or its worker ended under it. A provider may count more as wasted
+ *   where its payloads run in copies (volunteer computing's redundant results, models/volunteer/project.ts).
  */
 
 /** Harvester's WorkSpec statuses (`harvestercore/work_spec.py`), less the ones a model never needs. */
@@ -55,7 +73,7 @@ export type FailureCause =
   | 'submission-failed' // never started (WorkSpec `missed`)
   | 'queue-timeout' // waited longer than the submitter tolerates
   | 'allocation-exhausted' // an HPC allocation ran out
-  | 'cancelled';
+  | 'cancelled'; // killed by its owner (or the sweeper), or released while still 'submitted'
 
 export type PayloadOutcome =
   { ok: true; wallTime: number } | { ok: false; wallTime: number; cause: FailureCause };
@@ -75,7 +93,7 @@ export interface Placement {
 export interface WorkerEvents {
   /** The worker is running on a resource: the owner may now `run` payloads on it. */
   started(worker: Worker): void;
-  /** The worker reached a final status; `cause` says why when it did not end normally. */
+  /** The worker reached a final status; `cause` says why when it did not end normally ('finished' has none). */
   ended(worker: Worker, cause?: FailureCause): void;
 }
 
@@ -92,16 +110,30 @@ export interface Worker {
 /** A provider model, as Harvester's submitter, monitor and sweeper plugins see it. */
 export interface Provider {
   readonly name: string;
-  /** Submit a worker; the provider calls `events.started` when it runs and `events.ended` at its end. */
+  /**
+   * Submit a worker; the provider calls `events.started` when it takes payloads and `events.ended` at its end,
+   * never from inside `submit` itself.
+   */
   submit(request: WorkerRequest, events: WorkerEvents): Worker;
   /**
-   * Run a payload on a running worker; `done` is called when it ends. A worker runs one payload at a time
-   * per `cores` it holds; a payload still running when the walltime ends fails with cause `walltime`.
+   * Run a payload on a started worker; `done` is called once, when it ends. Payloads run side by side while
+   * their cores and GPUs fit in what the worker holds and no other payload uses (a whole-node HPC job holds
+   * every core and GPU of its nodes); one that does not fit is the owner's error (RangeError), and so is a
+   * worker that is not started, released or ended (Error).
    */
   run(worker: Worker, payload: Payload, done: (outcome: PayloadOutcome) => void): void;
-  /** The owner has no more work for the worker: it ends normally (a pilot that found no job exits). */
+  /**
+   * The owner has no more work for the worker. A 'running' worker (also one not yet `started`, still setting
+   * up) takes no new payload, finishes the ones it runs, then ends 'finished': a pilot that found no further job
+   * waits for its last one and exits. A worker still 'submitted' is withdrawn: it ends 'cancelled' with cause
+   * 'cancelled', as it never ran.
+   */
   release(worker: Worker): void;
-  /** Kill a worker (sweeper): queued ones are removed, running payloads fail with cause `cancelled`. */
+  /**
+   * The forced end (Harvester's sweeper): the worker ends 'cancelled' with cause 'cancelled' at once, queued or
+   * running, released or not, and its running payloads fail with cause 'cancelled'.
+   * Releasing or killing an ended worker does nothing; a worker from another provider is an error.
+   */
   kill(worker: Worker): void;
   /** Workers submitted and not yet running, and running. */
   readonly queued: number;
@@ -117,6 +149,8 @@ export interface ProviderUsage {
   gpuSeconds: number;
   /** Core-seconds spent in payloads that failed (wasted walltime of failed attempts). */
   wastedCoreSeconds: number;
+  /** GPU-seconds spent in payloads that failed: the GPU-hours an HPC allocation or a cloud bill lost to them. */
+  wastedGpuSeconds: number;
   /** Money, in the provider's currency, for what was held (0 for pledged grid and allocation-based HPC). */
   cost: number;
 }

@@ -195,6 +195,7 @@ export class VolunteerProject {
       coreSeconds: ended + running,
       gpuSeconds: 0,
       wastedCoreSeconds: ended - this.useful,
+      wastedGpuSeconds: 0,
       cost: 0,
       usefulCoreSeconds: this.useful,
       redundantCoreSeconds: this.redundant,

@@ -23,69 +23,66 @@ import type {
   WorkerEvents,
   WorkerRequest,
 } from '../provider/worker.ts';
-import { WorkerBook, type BookedWorker, type PayloadExecution } from '../provider/worker-book.ts';
+import { ProviderWorker, WorkerRuntime } from '../provider/worker-runtime.ts';
 import type { VolunteerProject, VolunteerUsage } from './project.ts';
 
 export class VolunteerSlots implements Provider {
   readonly name: string;
-  private readonly book: WorkerBook;
+  private readonly runtime: WorkerRuntime<ProviderWorker>;
   private readonly placement: Placement;
-  private readonly execute: PayloadExecution;
 
   constructor(
     private readonly sim: Simulation,
     readonly project: VolunteerProject,
   ) {
     this.name = project.name;
-    this.book = new WorkerBook(sim, this.name, () => {});
+    // Slots hold no resource of their own: nothing to free when one ends.
+    this.runtime = new WorkerRuntime(sim, this.name, ProviderWorker, () => {});
     this.placement = {
       provider: this.name,
       resource: this.name,
       corepower: project.meanCorepower,
       gpuSpeed: 0,
     };
-    this.execute = (_worker, payload, finish) => {
-      const unit = project.submitWorkUnit(payload, finish);
-      return () => unit.cancel();
-    };
   }
 
   get queued(): number {
-    return this.book.queued;
+    return this.runtime.queued;
   }
 
   get running(): number {
-    return this.book.running;
+    return this.runtime.running;
   }
 
   /** A worker asking for GPUs ends at once as `missed`: the hosts here have none. */
   submit(request: WorkerRequest, events: WorkerEvents): Worker {
-    const worker = this.book.create(request, events);
-    if (request.gpus > 0) this.sim.schedule(0, () => this.book.end(worker, 'missed', 'submission-failed'));
-    else this.sim.schedule(0, this.start, worker);
+    const worker = this.runtime.create(request, events);
+    if (request.gpus > 0) this.runtime.refuse(worker, `${this.name}: volunteer hosts have no GPUs`);
+    else this.runtime.timer(worker, this.sim.now, this.start);
     return worker;
   }
 
   run(worker: Worker, payload: Payload, done: (outcome: PayloadOutcome) => void): void {
-    this.book.run(this.book.get(worker, 'run'), payload, done, this.execute);
+    this.runtime.runDelegated(this.runtime.own(worker, 'run'), payload, done, (finish) => {
+      const unit = this.project.submitWorkUnit(payload, finish);
+      return () => unit.cancel();
+    });
   }
 
-  /** Releasing or killing a worker that already ended does nothing. */
   release(worker: Worker): void {
-    const booked = this.book.find(worker);
-    if (booked !== undefined) this.book.release(booked);
+    this.runtime.release(this.runtime.own(worker, 'release'));
   }
 
   kill(worker: Worker): void {
-    const booked = this.book.find(worker);
-    if (booked !== undefined) this.book.end(booked, 'cancelled', 'cancelled');
+    this.runtime.kill(this.runtime.own(worker, 'kill'));
   }
 
   usage(now: number): VolunteerUsage {
     return this.project.usage(now);
   }
 
-  private readonly start = (worker: BookedWorker): void => {
-    if (worker.status === 'submitted') this.book.start(worker, this.placement);
+  private readonly start = (worker: ProviderWorker): void => {
+    this.runtime.start(worker, this.placement);
+    this.runtime.accept(worker);
   };
 }

@@ -291,6 +291,7 @@ describe('HpcMachine nodes', () => {
         coreSeconds: 2 * 32 * wall,
         gpuSeconds: 2 * 4 * wall,
         wastedCoreSeconds: 0,
+        wastedGpuSeconds: 0,
         cost: 0,
       });
     }

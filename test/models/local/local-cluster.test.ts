@@ -86,6 +86,7 @@ describe('LocalCluster', () => {
       coreSeconds: 120,
       gpuSeconds: 0,
       wastedCoreSeconds: 120,
+      wastedGpuSeconds: 0,
       cost: (120 * 0.01) / 3600,
     });
   });

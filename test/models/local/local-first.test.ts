@@ -107,6 +107,7 @@ describe('LocalFirst', () => {
       coreSeconds: 4 * 300 + 1 * 3660,
       gpuSeconds: 3660,
       wastedCoreSeconds: 0,
+      wastedGpuSeconds: 0,
       cost: 0,
     });
   });
