@@ -78,9 +78,9 @@ export interface TokenValidity {
 }
 
 /**
- * How a failed task reads in Harvester's records (models/provider FailureCause). That list has no cause for
- * work the service lost, so an abandoned result reads as 'site-downtime' (the provider could not give the
- * work back), as does a refused poll under 'fail-worker'; `FuncxPluginStats` keeps the precise reasons.
+ * How a failed task reads in Harvester's records (models/provider FailureCause). A result the service
+ * discarded before it was fetched, and a refused poll under 'fail-worker', are 'result-lost';
+ * `FuncxPluginStats` keeps the precise reasons.
  */
 export const TASK_FAILURE_CAUSE: Readonly<Record<TaskFailureReason, FailureCause>> = {
   walltime: 'walltime',
@@ -89,11 +89,11 @@ export const TASK_FAILURE_CAUSE: Readonly<Record<TaskFailureReason, FailureCause
   'function-error': 'payload-error',
   unschedulable: 'submission-failed',
   'result-too-large': 'payload-error',
-  'result-expired': 'site-downtime',
+  'result-expired': 'result-lost',
   'task-ttl-expired': 'queue-timeout',
 };
 
-const POLL_ERROR_CAUSE: FailureCause = 'site-downtime';
+const POLL_ERROR_CAUSE: FailureCause = 'result-lost';
 
 export interface FuncxPluginStats {
   /** Workers whose batch the service took, and the tasks in them. */

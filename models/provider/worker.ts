@@ -73,6 +73,7 @@ export type FailureCause =
   | 'submission-failed' // never started (WorkSpec `missed`)
   | 'queue-timeout' // waited longer than the submitter tolerates
   | 'allocation-exhausted' // an HPC allocation ran out
+  | 'result-lost' // the work ran but its result never reached the owner (a service discarded or refused it)
   | 'cancelled'; // killed by its owner (or the sweeper), or released while still 'submitted'
 
 export type PayloadOutcome =

@@ -516,7 +516,7 @@ describe('funcX plugin end to end', () => {
     expect(w.service.counts).toMatchObject({ resultsExpired: 1, resultsDelivered: 0 });
     expect(w.plugin.stats.tasksFailed).toEqual({ 'result-expired': 1 });
     const failed = w.pool.reportsOf(1).find((r) => r.report.jobStatus === 'failed')!;
-    expect(failed.report).toMatchObject({ attemptNr: 1, cause: 'site-downtime' });
+    expect(failed.report).toMatchObject({ attemptNr: 1, cause: 'result-lost' });
     expect(failed.report.endTime).toBeCloseTo(expected.endTime, 9);
     const job = w.done.find((j) => j.spec.attemptNr === 1)!;
     expect(job.endSeenAt).toBeCloseTo(4830.2 + 2 * DEPLOYMENT_LATENCY.remote.provider + API, 9);
@@ -657,7 +657,7 @@ describe('funcX plugin and token expiry', () => {
     const w = run('fail-worker');
     expect(w.plugin.stats.pollErrors).toEqual({ 'token-expired': 1 });
     const failed = w.pool.reportsOf(1).find((r) => r.report.jobStatus === 'failed')!;
-    expect(failed.report).toMatchObject({ attemptNr: 1, cause: 'site-downtime' });
+    expect(failed.report).toMatchObject({ attemptNr: 1, cause: 'result-lost' });
     const first = w.done.find((j) => j.spec.PandaID === 1 && j.spec.attemptNr === 1)!;
     expect(first.endSeenAt).toBeCloseTo(4110.2 + 2 * DEPLOYMENT_LATENCY.remote.provider + API, 9);
     // The task runs on at the LCF; nobody fetches its result.
