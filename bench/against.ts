@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { textTable } from '../reports/text-table.ts';
 import type { BenchResult } from './harness.ts';
 
 export interface AgainstOptions {
@@ -157,7 +158,6 @@ export function benchAgainst(root: string, options: AgainstOptions): ComparisonR
 }
 
 export function formatComparison(rows: readonly ComparisonRow[], ref: string): string {
-  const header = ['case', `${ref}`, 'working tree', 'ratio', 'noise', ''];
   const body = rows.map((r) => [
     `${r.suite} / ${r.name}`,
     `${r.refRate.toPrecision(4)} ${r.unit}/s`,
@@ -166,6 +166,5 @@ export function formatComparison(rows: readonly ComparisonRow[], ref: string): s
     `±${(r.noise * 100).toFixed(1)}%`,
     r.regressed ? 'REGRESSION' : '',
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
-  return [header, ...body].map((row) => row.map((c, i) => c.padEnd(widths[i])).join('  ')).join('\n');
+  return textTable(['case', ref, 'working tree', 'ratio', 'noise', ''], body);
 }

@@ -5,7 +5,7 @@
  * same waits — which makes it a check of the engine as well as a baseline.
  */
 import { RandomStreams } from '../sim/random.ts';
-import { gf1Slots } from '../models/gridfarm/gf1.ts';
+import { GF1_DEFAULTS, gf1Slots } from '../models/gridfarm/gf1.ts';
 
 export interface Gf1FloorResult {
   events: number;
@@ -14,9 +14,7 @@ export interface Gf1FloorResult {
 }
 
 export function runGf1Floor(jobs: number, seed: number | string): Gf1FloorResult {
-  const nSites = 100;
-  const rate = 16.875;
-  const meanRuntime = 3600;
+  const { sites: nSites, arrivalRate: rate, meanRuntime } = GF1_DEFAULTS;
   const streams = new RandomStreams(seed);
   const arrivals = streams.stream('gf1/arrivals');
   const runtimes = streams.stream('gf1/runtimes');

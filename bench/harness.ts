@@ -4,6 +4,7 @@
  * a ratio to it, because absolute times on these shared machines move by tens of percent from run to run.
  */
 import { Bench } from 'tinybench';
+import { textTable } from '../reports/text-table.ts';
 
 export interface BenchCase {
   name: string;
@@ -65,16 +66,17 @@ export async function runSuite(suite: BenchSuite, options: RunOptions): Promise<
       throw new Error(`benchmark ${suite.name} / ${c.name} failed: ${why}`);
     }
     const medianMs = result.latency.p50;
+    const rate = (c.units / medianMs) * 1000;
     results.push({
       suite: suite.name,
       name: c.name,
       unit: c.unit,
       medianMs,
-      rate: (c.units / medianMs) * 1000,
+      rate,
       rmePercent: result.latency.rme,
       samples: result.latency.samplesCount,
       target: c.target,
-      meetsTarget: c.target === undefined ? undefined : (c.units / medianMs) * 1000 >= c.target,
+      meetsTarget: c.target === undefined ? undefined : rate >= c.target,
     });
   }
   for (const r of results) {
@@ -97,10 +99,7 @@ export function formatResults(results: readonly BenchResult[]): string {
     r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}× ${r.baseline}`,
     r.target === undefined ? '' : `${r.meetsTarget ? 'meets' : 'MISSES'} ≥${formatRate(r.target)}`,
   ]);
-  const header = ['case', 'rate', 'median/call', 'rme', 'ratio', 'target'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i])).join('  ');
-  return [line(header), ...rows.map(line)].join('\n');
+  return textTable(['case', 'rate', 'median/call', 'rme', 'ratio', 'target'], rows);
 }
 
 function formatRate(x: number): string {

@@ -16,7 +16,7 @@ export interface BenchRunOptions {
   log?: (line: string) => void;
 }
 
-export function allSuites(quick: boolean): BenchSuite[] {
+function allSuites(quick: boolean): BenchSuite[] {
   return [
     ...holdSuites(quick ? [1_000, 100_000] : [1_000, 100_000, 1_000_000]),
     gf1Suite(quick ? 20_000 : 1_000_000),

@@ -1,7 +1,6 @@
 import { InputFileError } from '@pandasim/panda';
 
 /** Exit codes of every pandasim command: 0 done, 1 the run failed, 2 bad input (nothing was written). */
-export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_BAD_INPUT = 2;
 

@@ -15,6 +15,7 @@
  * reads back to the same parameters.
  */
 import type { Rng } from './random.ts';
+import { lnGamma } from './stats/student-t.ts';
 import { quantityToString, type QuantityKind } from './units.ts';
 
 // The text syntax lives in its own module, which imports the constructors below and calls them only inside
@@ -61,21 +62,6 @@ const TWO_PI = 2 * Math.PI;
 function standardNormal(rng: Rng): number {
   const radius = Math.sqrt(-2 * Math.log(1 - rng.next()));
   return radius * Math.cos(TWO_PI * rng.next());
-}
-
-// Lanczos approximation, g = 7, n = 9 (Godfrey's coefficients); relative error below 1e-15 for x >= 0.5.
-// Only Weibull's mean needs Γ, always at x > 1.
-const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-];
-
-function gammaFunction(x: number): number {
-  const z = x - 1;
-  let series = LANCZOS[0];
-  for (let i = 1; i < LANCZOS.length; i++) series += LANCZOS[i] / (z + i);
-  const t = z + 7.5;
-  return Math.sqrt(TWO_PI) * Math.exp((z + 0.5) * Math.log(t) - t) * series;
 }
 
 class Constant implements Distribution {
@@ -278,7 +264,7 @@ class Weibull implements Distribution {
     this.shape = shape;
     this.scale = scale;
     this.inverseShape = 1 / shape;
-    this.mean = scale * gammaFunction(1 + 1 / shape);
+    this.mean = scale * Math.exp(lnGamma(1 + 1 / shape));
     this.unit = unit;
   }
 

@@ -16,12 +16,15 @@ import { TimeWeighted } from '../../sim/stats/time-weighted.ts';
 export interface Gf1Options {
   jobs: number;
   seed: number | string;
-  /** Arrival rate, jobs/s (benchmarks.md: 16.875, offered utilisation 0.9). */
+  /** Jobs/s. */
   arrivalRate?: number;
-  /** Mean runtime, s (benchmarks.md: 3600). */
+  /** Seconds. */
   meanRuntime?: number;
   sites?: number;
 }
+
+/** The reference workload (benchmarks.md): 16.875 jobs/s of 3600 s mean on 67,500 slots is utilisation 0.9. */
+export const GF1_DEFAULTS = { sites: 100, arrivalRate: 16.875, meanRuntime: 3600 } as const;
 
 export interface Gf1Result {
   jobs: number;
@@ -83,9 +86,9 @@ class JobRing {
 }
 
 export function runGf1(options: Gf1Options): Gf1Result {
-  const nSites = options.sites ?? 100;
-  const rate = options.arrivalRate ?? 16.875;
-  const meanRuntime = options.meanRuntime ?? 3600;
+  const nSites = options.sites ?? GF1_DEFAULTS.sites;
+  const rate = options.arrivalRate ?? GF1_DEFAULTS.arrivalRate;
+  const meanRuntime = options.meanRuntime ?? GF1_DEFAULTS.meanRuntime;
   const total = options.jobs;
   const streams = new RandomStreams(options.seed);
   const arrivals = streams.stream('gf1/arrivals');

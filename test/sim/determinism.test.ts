@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { exponential, lognormal } from '../../sim/distributions.ts';
 import { Simulation } from '../../sim/engine.ts';
-import { process, timeout } from '../../sim/process.ts';
+import { timeout } from '../../sim/process.ts';
 import { RandomStreams } from '../../sim/random.ts';
 import { Resource } from '../../sim/resources.ts';
+import { startArrivals } from '../support/arrivals.ts';
 
 /** A small world (two pools of slots, jobs choosing the shorter queue) whose every event is written to a trace. */
 function traceOf(seed: number | string, jobs = 3000): string {
@@ -29,15 +30,7 @@ function traceOf(seed: number | string, jobs = 3000): string {
     pools[pool].release(req);
     log(`job ${id} finished`);
   }
-  process(
-    sim,
-    (function* () {
-      for (let id = 0; id < jobs; id++) {
-        yield timeout(sim, interArrival.sample(arrivals));
-        process(sim, job(id));
-      }
-    })(),
-  );
+  startArrivals(sim, interArrival, arrivals, jobs, job);
   sim.run();
   lines.push(`events ${sim.eventsProcessed}`);
   return lines.join('\n');

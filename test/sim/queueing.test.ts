@@ -8,10 +8,11 @@
 import { describe, expect, it } from 'vitest';
 import { constant, exponential, type Distribution } from '../../sim/distributions.ts';
 import { Simulation } from '../../sim/engine.ts';
-import { process, timeout } from '../../sim/process.ts';
+import { timeout } from '../../sim/process.ts';
 import { RandomStreams } from '../../sim/random.ts';
 import { Resource } from '../../sim/resources.ts';
 import { batchMeansInterval } from '../../sim/stats/confidence.ts';
+import { startArrivals } from '../support/arrivals.ts';
 import { erlangC, mg1MeanWait, mmcMeanWait } from '../support/queueing-theory.ts';
 
 interface QueueRun {
@@ -43,15 +44,7 @@ function simulateQueue(
     yield timeout(sim, service.sample(services));
     desk.release(req);
   }
-  process(
-    sim,
-    (function* () {
-      for (let k = 0; k < customers; k++) {
-        yield timeout(sim, interArrival.sample(arrivals));
-        process(sim, customer(k));
-      }
-    })(),
-  );
+  startArrivals(sim, interArrival, arrivals, customers, customer);
   sim.run();
   return { waits, waited };
 }
