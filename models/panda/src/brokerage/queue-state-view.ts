@@ -11,7 +11,7 @@
 
 import type { DdmEndpoint } from '../snapshot/data.ts';
 import type { LinkMetrics } from '../snapshot/network.ts';
-import type { QueueState, RseActivityStatus } from '../snapshot/queue.ts';
+import type { JobCounts, QueueState, RseActivityStatus } from '../snapshot/queue.ts';
 import { spaceUsable, type QueueCatalog } from './queue-catalog.ts';
 
 /** Bits of `QueueStateView.rseFlags`: DATADISK (or untyped) and which activities are up. */
@@ -256,26 +256,33 @@ export function prepareQueueStateView(
   };
 }
 
-/** The counts of one share per catalog index, computed on first use. */
-export function shareCountArrays(view: QueueStateView, share: string): ShareCountArrays {
-  let a = view.shares.get(share);
-  if (a !== undefined) return a;
-  const n = view.state.length;
-  a = {
+function emptyCountArrays(n: number): ShareCountArrays {
+  return {
     nRunning: new Float64Array(n),
     nActivated: new Float64Array(n),
     nAssigned: new Float64Array(n),
     nStarting: new Float64Array(n),
     nDefined: new Float64Array(n),
   };
+}
+
+function setCounts(a: ShareCountArrays, i: number, c: JobCounts): void {
+  a.nRunning[i] = c.nRunning;
+  a.nActivated[i] = c.nActivated;
+  a.nAssigned[i] = c.nAssigned;
+  a.nStarting[i] = c.nStarting;
+  a.nDefined[i] = c.nDefined;
+}
+
+/** The counts of one share per catalog index, computed on first use. */
+export function shareCountArrays(view: QueueStateView, share: string): ShareCountArrays {
+  let a = view.shares.get(share);
+  if (a !== undefined) return a;
+  const n = view.state.length;
+  a = emptyCountArrays(n);
   for (let i = 0; i < n; i++) {
     const c = view.state[i]?.jobsByShare[share];
-    if (c === undefined) continue;
-    a.nRunning[i] = c.nRunning;
-    a.nActivated[i] = c.nActivated;
-    a.nAssigned[i] = c.nAssigned;
-    a.nStarting[i] = c.nStarting;
-    a.nDefined[i] = c.nDefined;
+    if (c !== undefined) setCounts(a, i, c);
   }
   view.shares.set(share, a);
   return a;
@@ -291,23 +298,12 @@ export function resourceTypeCountArrays(
   let a = view.resourceTypes.get(key);
   if (a !== undefined) return a;
   const n = view.state.length;
-  a = {
-    has: new Uint8Array(n),
-    nRunning: new Float64Array(n),
-    nActivated: new Float64Array(n),
-    nAssigned: new Float64Array(n),
-    nStarting: new Float64Array(n),
-    nDefined: new Float64Array(n),
-  };
+  a = { ...emptyCountArrays(n), has: new Uint8Array(n) };
   for (let i = 0; i < n; i++) {
     const c = view.state[i]?.jobsByResourceType?.[share]?.[resourceType];
     if (c === undefined) continue;
     a.has[i] = 1;
-    a.nRunning[i] = c.nRunning;
-    a.nActivated[i] = c.nActivated;
-    a.nAssigned[i] = c.nAssigned;
-    a.nStarting[i] = c.nStarting;
-    a.nDefined[i] = c.nDefined;
+    setCounts(a, i, c);
   }
   view.resourceTypes.set(key, a);
   return a;

@@ -8,14 +8,18 @@
 
 import { pyFloorDiv, pyInt } from './py-numeric.ts';
 
-/** A job row as `getUsageBreakdown_JEDI` reads it from jobsActive4 / jobsArchived4. */
-export interface UsageBreakdownJob {
+/** The job-table columns both the usage breakdown and the boost select on. */
+export interface UserJobColumns {
   prodUserName: string;
   workingGroup?: string | null;
   computingSite: string;
   jobStatus: string;
   prodSourceLabel: string;
   processingType?: string | null;
+}
+
+/** A job row as `getUsageBreakdown_JEDI` reads it from jobsActive4 / jobsArchived4. */
+export interface UsageBreakdownJob extends UserJobColumns {
   coreCount?: number | null;
   /** Seconds (any epoch shared with `nowS`). */
   modificationTime: number;
@@ -93,14 +97,8 @@ export function usageBreakdown(
 }
 
 /** An activated job the boost may touch (jobsActive4 columns). */
-export interface MassageJob {
+export interface MassageJob extends UserJobColumns {
   PandaID: number;
-  prodUserName: string;
-  workingGroup?: string | null;
-  computingSite: string;
-  jobStatus: string;
-  prodSourceLabel: string;
-  processingType?: string | null;
   currentPriority: number;
 }
 

@@ -27,6 +27,17 @@ export const E3_EXECUTING: Record<string, number> = {
   'Express Analysis': 50,
 };
 
+/** The leaves of E3 in `sort_branch_by_current_hs_distribution` order. */
+export const E3_SORTED_LEAVES: readonly string[] = [
+  'Express',
+  'Group production',
+  'Data Derivations',
+  'MC Simulation Fast',
+  'MC Simulation Full',
+  'Express Analysis',
+  'User Analysis',
+];
+
 /**
  * Random trees as GLOBAL_SHARES rows: each new share hangs under a random earlier internal-or-top share or the
  * root; every sibling group keeps at least one non-zero value so the tree normalises.

@@ -10,7 +10,7 @@ import {
   shareStatusGroup,
   type LeafUsage,
 } from '../../src/shares/share-usage.ts';
-import { arbShareRows, E3_EXECUTING, ILLUSTRATIVE_ROWS } from './fixtures.ts';
+import { arbShareRows, E3_EXECUTING, E3_SORTED_LEAVES, ILLUSTRATIVE_ROWS } from './fixtures.ts';
 
 const FOUR_LEAVES = [
   { name: 'A', value: 50 },
@@ -85,15 +85,7 @@ describe('targets and measured HS06', () => {
 describe('Share.sort_branch_by_current_hs_distribution', () => {
   it('E3: sorted leaves', () => {
     const tree = buildShareTree(ILLUSTRATIVE_ROWS);
-    expect(sortedLeaves(tree, leafUsage(tree, { executing: E3_EXECUTING }))).toEqual([
-      'Express',
-      'Group production',
-      'Data Derivations',
-      'MC Simulation Fast',
-      'MC Simulation Full',
-      'Express Analysis',
-      'User Analysis',
-    ]);
+    expect(sortedLeaves(tree, leafUsage(tree, { executing: E3_EXECUTING }))).toEqual(E3_SORTED_LEAVES);
   });
 
   it('E4: the hierarchy beats the leaf ratio, ties keep DB order', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateShares } from '../../src/shares/share-report.ts';
-import { E3_EXECUTING, ILLUSTRATIVE_ROWS } from './fixtures.ts';
+import { E3_EXECUTING, E3_SORTED_LEAVES, ILLUSTRATIVE_ROWS } from './fixtures.ts';
 
 describe('evaluateShares', () => {
   it('reports targets, ratios, the sorted leaves and dispatch ranks of a JSON snapshot', () => {
@@ -13,16 +13,7 @@ describe('evaluateShares', () => {
     );
     const report = evaluateShares(snapshot);
     expect(report.executingTotal).toBe(1000);
-    expect(report.sortedLeaves).toEqual([
-      'Express',
-      'Group production',
-      'Data Derivations',
-      'MC Simulation Fast',
-      'MC Simulation Full',
-      'Express Analysis',
-      'User Analysis',
-      'Test',
-    ]);
+    expect(report.sortedLeaves).toEqual([...E3_SORTED_LEAVES, 'Test']);
     expect(report.dispatchRanks).toMatchObject({ Express: 0, 'User Analysis': 6, Test: 0 });
     expect(report.unknownRank).toBe(8);
     const byName = new Map(report.nodes.map((n) => [n.name, n]));
