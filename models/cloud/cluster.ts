@@ -20,16 +20,8 @@
  */
 import type { EventId, Simulation } from '../../sim/engine.ts';
 import type { RandomStreams, Rng } from '../../sim/random.ts';
-import type {
-  Payload,
-  PayloadOutcome,
-  Placement,
-  Provider,
-  ProviderUsage,
-  Worker,
-  WorkerEvents,
-  WorkerRequest,
-} from '../provider/worker.ts';
+import { RuntimeProvider } from '../provider/runtime-provider.ts';
+import type { Placement, ProviderUsage, Worker, WorkerEvents, WorkerRequest } from '../provider/worker.ts';
 import { ProviderWorker, WorkerRuntime } from '../provider/worker-runtime.ts';
 import { planScaleUp, podFits, type Resources } from './autoscaler.ts';
 import { instanceCost } from './billing.ts';
@@ -78,10 +70,10 @@ function demand(request: WorkerRequest): Resources {
   return { cores: request.cores, memoryMB: request.memoryMB, gpus: request.gpus };
 }
 
-export class KubernetesCluster implements Provider {
+export class KubernetesCluster extends RuntimeProvider<Pod> {
   readonly name: string;
   readonly params: CloudClusterParams;
-  private readonly runtime: WorkerRuntime<Pod>;
+  protected readonly runtime: WorkerRuntime<Pod>;
   private readonly pools: Pool[];
   private readonly pending = new Set<Pod>();
   private readonly readyNodes = new Set<Node>();
@@ -102,6 +94,7 @@ export class KubernetesCluster implements Provider {
     random: RandomStreams,
     options: CloudClusterOptions,
   ) {
+    super();
     this.params = cloudClusterParams(options);
     this.name = this.params.name;
     this.runtime = new WorkerRuntime(sim, this.name, Pod, (pod) => this.podEnded(pod));
@@ -123,14 +116,6 @@ export class KubernetesCluster implements Provider {
     for (const pool of this.pools) {
       for (let i = 0; i < pool.params.minNodes; i++) this.nodeReady(this.createNode(pool));
     }
-  }
-
-  get queued(): number {
-    return this.runtime.queued;
-  }
-
-  get running(): number {
-    return this.runtime.running;
   }
 
   /** Nodes ready for pods. */
@@ -165,19 +150,7 @@ export class KubernetesCluster implements Provider {
     return pod;
   }
 
-  run(worker: Worker, payload: Payload, done: (outcome: PayloadOutcome) => void): void {
-    this.runtime.run(this.runtime.own(worker, 'run'), payload, done);
-  }
-
-  release(worker: Worker): void {
-    this.runtime.release(this.runtime.own(worker, 'release'));
-  }
-
-  kill(worker: Worker): void {
-    this.runtime.kill(this.runtime.own(worker, 'kill'));
-  }
-
-  usage(now: number): CloudUsage {
+  override usage(now: number): CloudUsage {
     let cost = this.closedCost;
     let nodeSeconds = this.closedNodeSeconds;
     let spotNodeSeconds = this.closedSpotSeconds;

@@ -16,12 +16,11 @@
  */
 import type { Simulation } from '../../sim/engine.ts';
 import type { RandomStreams, Rng } from '../../sim/random.ts';
+import { RuntimeProvider } from '../provider/runtime-provider.ts';
 import type {
   Payload,
   PayloadOutcome,
   Placement,
-  Provider,
-  ProviderUsage,
   Worker,
   WorkerEvents,
   WorkerRequest,
@@ -45,10 +44,10 @@ export function gridAdmissionError(params: GridSiteParams, request: WorkerReques
   return undefined;
 }
 
-export class GridSite implements Provider {
+export class GridSite extends RuntimeProvider<ProviderWorker> {
   readonly name: string;
   readonly params: GridSiteParams;
-  private readonly runtime: WorkerRuntime<ProviderWorker>;
+  protected readonly runtime: WorkerRuntime<ProviderWorker>;
   private readonly placement: Placement;
   private readonly waitRng: Rng;
   private readonly overheadRng: Rng;
@@ -67,6 +66,7 @@ export class GridSite implements Provider {
     streams: RandomStreams,
     params: GridSiteParams,
   ) {
+    super();
     this.name = params.name;
     this.params = params;
     this.freeSlots = params.slots;
@@ -89,14 +89,6 @@ export class GridSite implements Provider {
     );
   }
 
-  get queued(): number {
-    return this.runtime.queued;
-  }
-
-  get running(): number {
-    return this.runtime.running;
-  }
-
   get slots(): number {
     return this.params.slots;
   }
@@ -116,10 +108,6 @@ export class GridSite implements Provider {
     return () => this.onlineListeners.delete(listener);
   }
 
-  usage(now: number): ProviderUsage {
-    return this.runtime.usage(now);
-  }
-
   submit(request: WorkerRequest, events: WorkerEvents): ProviderWorker {
     const worker = this.runtime.create(request, events);
     const refusal = gridAdmissionError(this.params, request);
@@ -133,7 +121,7 @@ export class GridSite implements Provider {
     return worker;
   }
 
-  run(worker: Worker, payload: Payload, done: (outcome: PayloadOutcome) => void): void {
+  override run(worker: Worker, payload: Payload, done: (outcome: PayloadOutcome) => void): void {
     const own = this.runtime.own(worker, 'run');
     const overhead =
       this.params.stageIn.sample(this.overheadRng) + this.params.stageOut.sample(this.overheadRng);
@@ -142,14 +130,6 @@ export class GridSite implements Provider {
       overhead,
       failureFraction: fails ? this.failureRng.next() : undefined,
     });
-  }
-
-  release(worker: Worker): void {
-    this.runtime.release(this.runtime.own(worker, 'release'));
-  }
-
-  kill(worker: Worker): void {
-    this.runtime.kill(this.runtime.own(worker, 'kill'));
   }
 
   private readonly becomeReady = (worker: ProviderWorker): void => {

@@ -23,13 +23,12 @@
  */
 import type { EventId, Simulation } from '../../sim/engine.ts';
 import type { RandomStreams, Rng } from '../../sim/random.ts';
+import { RuntimeProvider } from '../provider/runtime-provider.ts';
 import type {
   FailureCause,
   Payload,
   PayloadOutcome,
   Placement,
-  Provider,
-  ProviderUsage,
   Worker,
   WorkerEvents,
   WorkerRequest,
@@ -66,10 +65,10 @@ export interface QueueState {
 
 const DAY = 86_400;
 
-export class HpcMachine implements Provider {
+export class HpcMachine extends RuntimeProvider<BatchJob> {
   readonly name: string;
   readonly params: HpcMachineParams;
-  private readonly runtime: WorkerRuntime<BatchJob>;
+  protected readonly runtime: WorkerRuntime<BatchJob>;
   private readonly pool: NodePool<BatchJob>;
   private readonly placement: Placement;
   private readonly waitRng: Rng;
@@ -90,6 +89,7 @@ export class HpcMachine implements Provider {
     streams: RandomStreams,
     params: HpcMachineParams,
   ) {
+    super();
     checkHpcMachineParams(params);
     this.name = params.name;
     this.params = params;
@@ -115,14 +115,6 @@ export class HpcMachine implements Provider {
     for (const queue of [...params.queues, ...params.routingQueues]) {
       this.scopes.set(queue.name, new LimitScope(`${params.name} ${queue.name}`, queue.limits));
     }
-  }
-
-  get queued(): number {
-    return this.runtime.queued;
-  }
-
-  get running(): number {
-    return this.runtime.running;
   }
 
   get nodesFree(): number {
@@ -163,10 +155,6 @@ export class HpcMachine implements Provider {
     };
   }
 
-  usage(now: number): ProviderUsage {
-    return this.runtime.usage(now);
-  }
-
   /** Refused submissions end 'missed' (cause in `ended`, reason in `diagMessage`) in an event of their own. */
   submit(request: WorkerRequest, events: WorkerEvents): BatchJob {
     const job = this.runtime.create(request, events);
@@ -195,18 +183,10 @@ export class HpcMachine implements Provider {
     return job;
   }
 
-  run(worker: Worker, payload: Payload, done: (outcome: PayloadOutcome) => void): void {
+  override run(worker: Worker, payload: Payload, done: (outcome: PayloadOutcome) => void): void {
     const job = this.runtime.own(worker, 'run');
     const fails = this.failureRng.next() < this.params.payloadFailureProbability;
     this.runtime.run(job, payload, done, { failureFraction: fails ? this.failureRng.next() : undefined });
-  }
-
-  release(worker: Worker): void {
-    this.runtime.release(this.runtime.own(worker, 'release'));
-  }
-
-  kill(worker: Worker): void {
-    this.runtime.kill(this.runtime.own(worker, 'kill'));
   }
 
   private refuse(job: BatchJob, reason: string, cause: FailureCause): BatchJob {

@@ -12,16 +12,8 @@
 import { constant, type Distribution } from '../../sim/distributions.ts';
 import type { Simulation } from '../../sim/engine.ts';
 import type { RandomStreams, Rng } from '../../sim/random.ts';
-import type {
-  Payload,
-  PayloadOutcome,
-  Placement,
-  Provider,
-  ProviderUsage,
-  Worker,
-  WorkerEvents,
-  WorkerRequest,
-} from '../provider/worker.ts';
+import { RuntimeProvider } from '../provider/runtime-provider.ts';
+import type { Placement, ProviderUsage, Worker, WorkerEvents, WorkerRequest } from '../provider/worker.ts';
 import { ProviderWorker, WorkerRuntime } from '../provider/worker-runtime.ts';
 
 export interface LocalClusterParams {
@@ -71,10 +63,10 @@ function held(request: WorkerRequest): Held {
   };
 }
 
-export class LocalCluster implements Provider {
+export class LocalCluster extends RuntimeProvider<ProviderWorker> {
   readonly name: string;
   readonly params: LocalClusterParams;
-  private readonly runtime: WorkerRuntime<ProviderWorker>;
+  protected readonly runtime: WorkerRuntime<ProviderWorker>;
   private readonly rng: Rng;
   private readonly placement: Placement;
   private readonly waiting = new Set<ProviderWorker>();
@@ -86,6 +78,7 @@ export class LocalCluster implements Provider {
     random: RandomStreams,
     options: LocalClusterOptions,
   ) {
+    super();
     this.params = { ...LOCAL_DEFAULTS, ...options };
     const { name, cores, gpus, memoryMB } = this.params;
     if (!(Number.isInteger(cores) && cores >= 0 && Number.isInteger(gpus) && gpus >= 0 && memoryMB >= 0)) {
@@ -103,14 +96,6 @@ export class LocalCluster implements Provider {
       gpuSpeed: this.params.gpuSpeed,
     };
     this.free = { cores, gpus, memoryMB };
-  }
-
-  get queued(): number {
-    return this.runtime.queued;
-  }
-
-  get running(): number {
-    return this.runtime.running;
   }
 
   /** Cores granted to workers (starting or running). */
@@ -153,20 +138,8 @@ export class LocalCluster implements Provider {
     return worker;
   }
 
-  run(worker: Worker, payload: Payload, done: (outcome: PayloadOutcome) => void): void {
-    this.runtime.run(this.runtime.own(worker, 'run'), payload, done);
-  }
-
-  release(worker: Worker): void {
-    this.runtime.release(this.runtime.own(worker, 'release'));
-  }
-
-  kill(worker: Worker): void {
-    this.runtime.kill(this.runtime.own(worker, 'kill'));
-  }
-
-  usage(now: number): ProviderUsage {
-    const usage = this.runtime.usage(now);
+  override usage(now: number): ProviderUsage {
+    const usage = super.usage(now);
     const { costPerCoreHour, costPerGpuHour } = this.params;
     return {
       ...usage,

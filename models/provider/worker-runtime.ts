@@ -4,7 +4,8 @@
  * core- and GPU-seconds its running workers hold. A provider (grid site, LCF machine, Kubernetes cluster, local
  * cluster, volunteer slots) decides only whether it takes a request, where and when a worker starts, what a
  * payload attempt costs there, and why a worker ends; the rules the contract settles (release, kill, walltime,
- * the order of callbacks) are kept here, once.
+ * the order of callbacks) are kept here, once, and RuntimeProvider (runtime-provider.ts) passes the contract's
+ * calls on to them.
  *
  * A provider that needs more per worker (a batch job's queue and nodes, a pod's node) extends ProviderWorker
  * and hands the runtime its class, so the runtime creates every worker and the provider never keeps a second

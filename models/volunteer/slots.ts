@@ -14,11 +14,11 @@
  * abandoned work counted as wasted, and cost 0. Slots hold nothing, so their own time is not counted.
  */
 import type { Simulation } from '../../sim/engine.ts';
+import { RuntimeProvider } from '../provider/runtime-provider.ts';
 import type {
   Payload,
   PayloadOutcome,
   Placement,
-  Provider,
   Worker,
   WorkerEvents,
   WorkerRequest,
@@ -26,15 +26,16 @@ import type {
 import { ProviderWorker, WorkerRuntime } from '../provider/worker-runtime.ts';
 import type { VolunteerProject, VolunteerUsage } from './project.ts';
 
-export class VolunteerSlots implements Provider {
+export class VolunteerSlots extends RuntimeProvider<ProviderWorker> {
   readonly name: string;
-  private readonly runtime: WorkerRuntime<ProviderWorker>;
+  protected readonly runtime: WorkerRuntime<ProviderWorker>;
   private readonly placement: Placement;
 
   constructor(
     private readonly sim: Simulation,
     readonly project: VolunteerProject,
   ) {
+    super();
     this.name = project.name;
     // Slots hold no resource of their own: nothing to free when one ends.
     this.runtime = new WorkerRuntime(sim, this.name, ProviderWorker, () => {});
@@ -46,14 +47,6 @@ export class VolunteerSlots implements Provider {
     };
   }
 
-  get queued(): number {
-    return this.runtime.queued;
-  }
-
-  get running(): number {
-    return this.runtime.running;
-  }
-
   /** A worker asking for GPUs ends at once as `missed`: the hosts here have none. */
   submit(request: WorkerRequest, events: WorkerEvents): Worker {
     const worker = this.runtime.create(request, events);
@@ -62,22 +55,14 @@ export class VolunteerSlots implements Provider {
     return worker;
   }
 
-  run(worker: Worker, payload: Payload, done: (outcome: PayloadOutcome) => void): void {
+  override run(worker: Worker, payload: Payload, done: (outcome: PayloadOutcome) => void): void {
     this.runtime.runDelegated(this.runtime.own(worker, 'run'), payload, done, (finish) => {
       const unit = this.project.submitWorkUnit(payload, finish);
       return () => unit.cancel();
     });
   }
 
-  release(worker: Worker): void {
-    this.runtime.release(this.runtime.own(worker, 'release'));
-  }
-
-  kill(worker: Worker): void {
-    this.runtime.kill(this.runtime.own(worker, 'kill'));
-  }
-
-  usage(now: number): VolunteerUsage {
+  override usage(now: number): VolunteerUsage {
     return this.project.usage(now);
   }
 

@@ -13,13 +13,8 @@ import { HTCONDOR, SLURM } from '../../../models/grid/batch-systems.ts';
 import { randomDowntimeFraction } from '../../../models/grid/downtime.ts';
 import { GridSite } from '../../../models/grid/grid-site.ts';
 import { gridSiteParams, type GridSiteParams } from '../../../models/grid/site-params.ts';
-import type {
-  FailureCause,
-  Payload,
-  PayloadOutcome,
-  Worker,
-  WorkerRequest,
-} from '../../../models/provider/worker.ts';
+import type { FailureCause, Payload, Worker, WorkerRequest } from '../../../models/provider/worker.ts';
+import { submitOnePayload, type OnePayloadLog } from '../provider/one-payload-worker.ts';
 
 const HS06 = 10;
 const CORES = 8;
@@ -62,34 +57,9 @@ const payload = (id: number, seconds: number, hs06 = HS06): Payload => ({
   fixedTime: 0,
 });
 
-interface PilotLog {
-  worker?: Worker;
-  startedAt?: number;
-  endedAt?: number;
-  cause?: FailureCause;
-  outcome?: PayloadOutcome;
-  doneAt?: number;
-}
-
 /** Submits a pilot that runs one payload when it starts and releases itself when the payload ends. */
-function pilot(sim: Simulation, site: GridSite, work: Payload, walltime?: number): PilotLog {
-  const log: PilotLog = {};
-  log.worker = site.submit(request(walltime), {
-    started(worker) {
-      log.startedAt = sim.now;
-      site.run(worker, work, (outcome) => {
-        log.outcome = outcome;
-        log.doneAt = sim.now;
-        site.release(worker);
-      });
-    },
-    ended(_worker, cause) {
-      log.endedAt = sim.now;
-      log.cause = cause;
-    },
-  });
-  return log;
-}
+const pilot = (sim: Simulation, site: GridSite, work: Payload, walltime?: number): OnePayloadLog =>
+  submitOnePayload(sim, site, request(walltime), () => work);
 
 describe('GridSite utilisation under Poisson pilots', () => {
   // Each pilot holds its slot exactly for its payload, so in steady state the mean number of busy slots is
@@ -156,14 +126,15 @@ describe('GridSite timing', () => {
         stageOut: constant(120),
       }),
     );
-    let log: PilotLog = {};
-    sim.schedule(100, () => (log = pilot(sim, site, payload(1, 3000))));
+    let pilotLog: OnePayloadLog | undefined;
+    sim.schedule(100, () => (pilotLog = pilot(sim, site, payload(1, 3000))));
     sim.run(1e6);
+    const log = pilotLog!;
     expect(log.startedAt).toBe(100 + 900 + 60);
     expect(log.outcome).toEqual({ ok: true, wallTime: 45 + 3000 + 120 });
     expect(log.doneAt).toBe(100 + 900 + 60 + 45 + 3000 + 120);
-    expect(log.worker!.startedAt).toBe(1000);
-    expect(log.worker!.status).toBe('finished');
+    expect(log.worker.startedAt).toBe(1000);
+    expect(log.worker.status).toBe('finished');
     expect(log.cause).toBeUndefined();
     // The slot was held from 1000 to the payload's end, on 8 cores.
     expect(site.usage(sim.now).coreSeconds).toBe(CORES * (60 + 45 + 3000 + 120));
@@ -219,12 +190,12 @@ describe('GridSite walltime', () => {
   it('lets work that fits finish, up to exactly the walltime', () => {
     const inside = attempt(3599, 3600);
     expect(inside.outcome).toEqual({ ok: true, wallTime: 3599 });
-    expect(inside.worker!.status).toBe('finished');
+    expect(inside.worker.status).toBe('finished');
     // A payload that ends at the very instant the walltime does completes, and the pilot, released by its
     // owner at that instant, exits normally before the batch system's kill (worker.ts: walltime).
     const exact = attempt(3600, 3600);
     expect(exact.outcome).toEqual({ ok: true, wallTime: 3600 });
-    expect([exact.worker!.status, exact.cause, exact.endedAt]).toEqual(['finished', undefined, 3600]);
+    expect([exact.worker.status, exact.cause, exact.endedAt]).toEqual(['finished', undefined, 3600]);
   });
 
   it('kills work that exceeds it at the walltime, with cause walltime', () => {
@@ -232,7 +203,7 @@ describe('GridSite walltime', () => {
     expect(log.outcome).toEqual({ ok: false, wallTime: 3600, cause: 'walltime' });
     expect(log.endedAt).toBe(3600);
     expect(log.cause).toBe('walltime');
-    expect(log.worker!.status).toBe('failed');
+    expect(log.worker.status).toBe('failed');
   });
 
   it('cuts a request above the site maximum to the maximum', () => {
@@ -287,7 +258,7 @@ describe('GridSite failures', () => {
     const n = 4000;
     const sim = new Simulation();
     const site = new GridSite(sim, new RandomStreams(4), quietSite({ slots: 50, workerLossProbability: p }));
-    const logs: PilotLog[] = [];
+    const logs: OnePayloadLog[] = [];
     // Payloads longer than the walltime: every worker lives its whole walltime unless it is lost.
     for (let i = 0; i < n; i++) logs.push(pilot(sim, site, payload(i, 2000), 1000));
     sim.run();
@@ -308,7 +279,7 @@ describe('GridSite downtimes', () => {
     const changes: [number, boolean][] = [];
     site.onOnlineChange((online) => changes.push([sim.now, online]));
     const early = pilot(sim, site, payload(1, 2000));
-    let late: PilotLog | undefined;
+    let late: OnePayloadLog | undefined;
     sim.schedule(1500, () => {
       expect(site.online).toBe(false);
       late = pilot(sim, site, payload(2, 100));
@@ -392,10 +363,10 @@ describe('GridSite submissions', () => {
     const site = new GridSite(sim, new RandomStreams(1), quietSite({ queueWait: constant(100) }));
     const queuedLog = pilot(sim, site, payload(1, 1000));
     const runningLog = pilot(sim, site, payload(2, 1000));
-    sim.schedule(50, () => site.kill(queuedLog.worker!));
-    sim.schedule(600, () => site.kill(runningLog.worker!));
+    sim.schedule(50, () => site.kill(queuedLog.worker));
+    sim.schedule(600, () => site.kill(runningLog.worker));
     sim.run();
-    expect(queuedLog.worker!.status).toBe('cancelled');
+    expect(queuedLog.worker.status).toBe('cancelled');
     expect(queuedLog.startedAt).toBeUndefined();
     expect(runningLog.outcome).toEqual({ ok: false, wallTime: 500, cause: 'cancelled' });
     expect([site.queued, site.running, site.busySlots]).toEqual([0, 0, 0]);

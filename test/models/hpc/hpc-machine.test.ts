@@ -14,13 +14,8 @@ import { A100_40GB, V100 } from '../../../models/hpc/gpu-models.ts';
 import { HpcMachine } from '../../../models/hpc/hpc-machine.ts';
 import type { ExecutionQueue, HpcMachineParams } from '../../../models/hpc/machine-params.ts';
 import { FRONTIER, PERLMUTTER, POLARIS } from '../../../models/hpc/machines.ts';
-import type {
-  FailureCause,
-  Payload,
-  PayloadOutcome,
-  Worker,
-  WorkerRequest,
-} from '../../../models/provider/worker.ts';
+import type { Payload, PayloadOutcome, WorkerRequest } from '../../../models/provider/worker.ts';
+import { submitOnePayload, type OnePayloadLog } from '../provider/one-payload-worker.ts';
 
 const HOUR = 3600;
 /** Two-sided 99.9% normal quantile, for binomial and Poisson counts. */
@@ -97,14 +92,6 @@ const training = (id: number, seconds: number, gpus: number): Payload => ({
   fixedTime: 0,
 });
 
-interface JobLog {
-  worker: Worker;
-  startedAt?: number;
-  endedAt?: number;
-  cause?: FailureCause;
-  outcome?: PayloadOutcome;
-}
-
 /** Submits a job that trains on all its GPUs for `seconds` when it starts, then releases itself. */
 function submitJob(
   sim: Simulation,
@@ -112,24 +99,9 @@ function submitJob(
   request: WorkerRequest,
   seconds: number,
   onStart?: () => void,
-): JobLog {
-  const log = {} as JobLog;
-  log.worker = machine.submit(request, {
-    started(worker) {
-      log.startedAt = sim.now;
-      onStart?.();
-      const gpus = request.nodes * machine.params.gpusPerNode;
-      machine.run(worker, training(worker.id, seconds, gpus), (outcome) => {
-        log.outcome = outcome;
-        machine.release(worker);
-      });
-    },
-    ended(_worker, cause) {
-      log.endedAt = sim.now;
-      log.cause = cause;
-    },
-  });
-  return log;
+): OnePayloadLog {
+  const gpus = request.nodes * machine.params.gpusPerNode;
+  return submitOnePayload(sim, machine, request, (worker) => training(worker.id, seconds, gpus), onStart);
 }
 
 describe('HpcMachine queue ranges (Polaris)', () => {
@@ -350,7 +322,7 @@ describe('HpcMachine nodes', () => {
       new RandomStreams(7),
       toy({ nodeDownFraction: 0.2, nodeRepairTime: HOUR }),
     );
-    const logs: JobLog[] = [];
+    const logs: OnePayloadLog[] = [];
     let lost = 0;
     // Six two-node jobs in the system at a time, 4000 in all; node events never stop, so the run is stopped.
     const top = (): void => {
@@ -385,7 +357,7 @@ describe('HpcMachine allocation', () => {
     const two = submitJob(sim, machine, job('batch', 2, 3 * HOUR), 2 * HOUR);
     // 12 nodes do not fit beside the 6 busy ones: it waits, and is still waiting when the allocation ends.
     const twelve = submitJob(sim, machine, job('batch', 12, 3 * HOUR), 2 * HOUR);
-    let late: JobLog | undefined;
+    let late: OnePayloadLog | undefined;
     sim.schedule(6500, () => (late = submitJob(sim, machine, job('batch', 1, HOUR), 60)));
     sim.run();
     // 6 busy nodes use 10 node-hours after 10/6 h = 6000 s.
@@ -402,13 +374,13 @@ describe('HpcMachine allocation', () => {
 
 describe('HpcMachine job failures and preemption', () => {
   /** n one-node jobs whose payload outlasts their walltime, so each lives its walltime unless it fails. */
-  function lifetimes(params: HpcMachineParams, n: number, walltime: number, seed: number): JobLog[] {
+  function lifetimes(params: HpcMachineParams, n: number, walltime: number, seed: number): OnePayloadLog[] {
     const sim = new Simulation();
     const machine = new HpcMachine(sim, new RandomStreams(seed), params);
-    const logs: JobLog[] = [];
+    const logs: OnePayloadLog[] = [];
     const top = (): void => {
       while (logs.length < n && machine.queued + machine.running < params.nodes) {
-        const log = {} as JobLog;
+        const log = {} as OnePayloadLog;
         log.worker = machine.submit(job('batch', 1, walltime), {
           started(worker) {
             log.startedAt = sim.now;
