@@ -6,6 +6,7 @@
  * Over several endpoints a file counts once, wherever it is: this is the simulator's truth about what is
  * local, from which the brokerage's own per-replica approximations are derived by the replica converter.
  */
+import type { NucleusDataAvailability } from '@pandasim/panda';
 import type { DataCatalog } from './catalog.ts';
 
 export interface DatasetCompleteness {
@@ -29,17 +30,11 @@ export function completenessAt(catalog: DataCatalog, dataset: string, rse: strin
   };
 }
 
-/** Input held by a set of endpoints, under JEDI's names (`NucleusDataAvailability` in @pandasim/panda). */
-export interface LocalData {
-  totNum: number;
-  totSize: number;
-  /** On disk endpoints among the set. */
-  avaNumDisk: number;
-  avaSizeDisk: number;
-  /** On any endpoint of the set, tape included. */
-  avaNumAny: number;
-  avaSizeAny: number;
-}
+/**
+ * Input held by a set of endpoints, in the shape JEDI's nucleus weight reads (`NucleusDataAvailability` in
+ * @pandasim/panda): `Disk` counts disk endpoints of the set only, `Any` tape too.
+ */
+export type LocalData = NucleusDataAvailability;
 
 /** What `rses` (e.g. a queue's `ddm_endpoints_input`) hold of the files of `datasets`. */
 export function localData(

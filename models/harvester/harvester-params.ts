@@ -117,6 +117,16 @@ export const DEPLOYMENT_LATENCY: Readonly<Record<HarvesterDeployment, Readonly<H
 
 const THREADS = 3; // [S] `nThreads = 3` in every agent section of the template
 
+// [S] [preparator] and [stager] alike: sleepTime 60, checkInterval 180, maxJobsToCheck/ToTrigger 100.
+const STAGING_DEFAULTS: Readonly<StagingParams> = {
+  nThreads: THREADS,
+  sleepTime: 60,
+  randomizeSleep: true,
+  checkInterval: 180,
+  maxJobsToCheck: 100,
+  maxJobsToTrigger: 100,
+};
+
 export const HARVESTER_DEFAULTS: Readonly<Omit<HarvesterParams, 'latency'>> = {
   harvesterID: 'harvester',
   deployment: 'remote',
@@ -149,23 +159,8 @@ export const HARVESTER_DEFAULTS: Readonly<Omit<HarvesterParams, 'latency'>> = {
     maxWorkers: 500,
     workerQueueTimeLimit: 172_800,
   },
-  // [S] [preparator] and [stager] sleepTime 60, checkInterval 180, maxJobsToCheck/ToTrigger 100.
-  preparator: {
-    nThreads: THREADS,
-    sleepTime: 60,
-    randomizeSleep: true,
-    checkInterval: 180,
-    maxJobsToCheck: 100,
-    maxJobsToTrigger: 100,
-  },
-  stager: {
-    nThreads: THREADS,
-    sleepTime: 60,
-    randomizeSleep: true,
-    checkInterval: 180,
-    maxJobsToCheck: 100,
-    maxJobsToTrigger: 100,
-  },
+  preparator: STAGING_DEFAULTS,
+  stager: STAGING_DEFAULTS,
   // [S] [propagator] sleepTime 60, updateInterval 1800 (30 min heartbeats; final states at once, wiki
   // Developer Q&A), maxJobs 100, maxWorkers 100.
   propagator: {

@@ -91,14 +91,24 @@ export type QueueTemplate = Omit<QueueConfig, 'queueName' | 'siteName' | 'submit
 /** Harvester's Globus Compute (formerly funcX) submitter, the seed's plugin (providers.md §1.8). */
 export const FUNCX_SUBMITTER = 'GlobusComputeSubmitter';
 
-const DUMMY_PREPARATOR: PluginSection = { name: 'DummyPreparator' };
-const DUMMY_STAGER: PluginSection = { name: 'DummyStager' };
-const SIMPLE_WORKER_MAKER: PluginSection = { name: 'SimpleWorkerMaker' };
+/** What every template here keeps of `production`: an online managed queue, Harvester moving no data itself. */
+const PRODUCTION = {
+  queueStatus: 'online',
+  prodSourceLabel: 'managed',
+  workerMaker: { name: 'SimpleWorkerMaker' },
+  preparator: { name: 'DummyPreparator' },
+  stager: { name: 'DummyStager' },
+} as const satisfies Partial<QueueTemplate>;
+
+const K8S_PLUGINS = {
+  submitter: { name: 'K8sSubmitter' },
+  monitor: { name: 'K8sMonitor' },
+  sweeper: { name: 'K8sSweeper' },
+} as const satisfies Partial<QueueTemplate>;
 
 /** `production.pull`: grid pull through HTCondor-CEs. */
 export const GRID_PULL_TEMPLATE: QueueTemplate = {
-  queueStatus: 'online',
-  prodSourceLabel: 'managed',
+  ...PRODUCTION,
   mapType: 'NoJob',
   truePilot: true,
   // [E] the example's `maxWorkers: 10` is a test value; production grid queues set thousands, and the K8s
@@ -111,17 +121,14 @@ export const GRID_PULL_TEMPLATE: QueueTemplate = {
   maxSubmissionAttempts: 3,
   walltimeLimit: 1_209_600,
   submitter: { name: 'HTCondorSubmitter' },
-  workerMaker: SIMPLE_WORKER_MAKER,
-  preparator: DUMMY_PREPARATOR,
-  stager: DUMMY_STAGER,
   monitor: { name: 'HTCondorMonitor' },
   sweeper: { name: 'HTCondorSweeper' },
 };
 
 /** `production_k8s.pull`. */
 export const K8S_PULL_TEMPLATE: QueueTemplate = {
-  queueStatus: 'online',
-  prodSourceLabel: 'managed',
+  ...PRODUCTION,
+  ...K8S_PLUGINS,
   mapType: 'NoJob',
   truePilot: true,
   maxWorkers: 10_000,
@@ -132,18 +139,12 @@ export const K8S_PULL_TEMPLATE: QueueTemplate = {
   maxNewWorkersPerCycle: 50,
   maxSubmissionAttempts: 3,
   walltimeLimit: 1_209_600,
-  submitter: { name: 'K8sSubmitter' },
-  workerMaker: SIMPLE_WORKER_MAKER,
-  preparator: DUMMY_PREPARATOR,
-  stager: DUMMY_STAGER,
-  monitor: { name: 'K8sMonitor' },
-  sweeper: { name: 'K8sSweeper' },
 };
 
 /** `production_k8s.push`. */
 export const K8S_PUSH_TEMPLATE: QueueTemplate = {
-  queueStatus: 'online',
-  prodSourceLabel: 'managed',
+  ...PRODUCTION,
+  ...K8S_PLUGINS,
   mapType: 'OneToOne',
   truePilot: true,
   maxWorkers: 50_000,
@@ -153,12 +154,6 @@ export const K8S_PUSH_TEMPLATE: QueueTemplate = {
   nQueueLimitJob: 10_000,
   maxSubmissionAttempts: 5,
   walltimeLimit: 172_800,
-  submitter: { name: 'K8sSubmitter' },
-  workerMaker: SIMPLE_WORKER_MAKER,
-  preparator: DUMMY_PREPARATOR,
-  stager: DUMMY_STAGER,
-  monitor: { name: 'K8sMonitor' },
-  sweeper: { name: 'K8sSweeper' },
 };
 
 /**
@@ -166,8 +161,7 @@ export const K8S_PUSH_TEMPLATE: QueueTemplate = {
  * reporting for the payloads (`truePilot: false`), Rucio stage-in and stage-out.
  */
 export const FUNCX_TEMPLATE: QueueTemplate = {
-  queueStatus: 'online',
-  prodSourceLabel: 'managed',
+  ...PRODUCTION,
   mapType: 'OneToOne',
   truePilot: false,
   maxWorkers: 100,
@@ -182,7 +176,6 @@ export const FUNCX_TEMPLATE: QueueTemplate = {
   maxSubmissionAttempts: 3,
   walltimeLimit: 1_209_600,
   submitter: { name: FUNCX_SUBMITTER },
-  workerMaker: SIMPLE_WORKER_MAKER,
   preparator: { name: 'PilotmoverMTPreparator' },
   stager: { name: 'RucioStagerHPC' },
   monitor: { name: 'GlobusComputeMonitor' },

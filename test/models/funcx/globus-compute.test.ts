@@ -20,7 +20,6 @@ import { MultiUserEndpoint } from '../../../models/funcx/endpoint.ts';
 import type { ComputeServiceParams, EndpointParams, HtexParams } from '../../../models/funcx/params.ts';
 import { ComputeService, type SubmitOutcome } from '../../../models/funcx/service.ts';
 import type { TaskSpec, TaskStatus } from '../../../models/funcx/task.ts';
-import { A100_40GB } from '../../../models/hpc/gpu-models.ts';
 import { HpcMachine } from '../../../models/hpc/hpc-machine.ts';
 import { POLARIS } from '../../../models/hpc/machines.ts';
 import type { HpcMachineParams } from '../../../models/hpc/machine-params.ts';
@@ -34,6 +33,7 @@ import type {
   WorkerEvents,
   WorkerRequest,
 } from '../../../models/provider/worker.ts';
+import { toyGpuMachine } from './fixtures.ts';
 
 const HOUR = 3600;
 const MB = 1e6;
@@ -117,40 +117,6 @@ class RecordingProvider implements Provider {
   }
 }
 
-/** A 64-node GPU machine with one queue of fixed wait and no failures unless asked. */
-function toyMachine(overrides: Partial<HpcMachineParams> = {}): HpcMachineParams {
-  return {
-    name: 'toy',
-    storageEndpoint: 'TOY_DATADISK',
-    nodes: 64,
-    coresPerNode: 32,
-    memoryPerNodeMB: 512_000,
-    gpusPerNode: 4,
-    gpu: A100_40GB,
-    hs06PerCore: 10,
-    queues: [
-      {
-        name: 'batch',
-        minNodes: 1,
-        maxNodes: 16,
-        minWalltime: 0,
-        maxWalltime: 72 * HOUR,
-        wait: constant(QUEUE_WAIT),
-        limits: {},
-        routedOnly: false,
-      },
-    ],
-    routingQueues: [],
-    limits: {},
-    allocationNodeHours: Infinity,
-    nodeDownFraction: 0,
-    nodeRepairTime: HOUR,
-    jobFailureProbability: 0,
-    payloadFailureProbability: 0,
-    ...overrides,
-  };
-}
-
 interface WorldOptions {
   machine?: Partial<HpcMachineParams>;
   service?: Partial<ComputeServiceParams>;
@@ -163,7 +129,10 @@ interface WorldOptions {
 function world(options: WorldOptions = {}) {
   const sim = new Simulation();
   const streams = new RandomStreams(options.seed ?? 1);
-  const machine = new RecordingProvider(sim, new HpcMachine(sim, streams, toyMachine(options.machine)));
+  const machine = new RecordingProvider(
+    sim,
+    new HpcMachine(sim, streams, toyGpuMachine(QUEUE_WAIT, options.machine)),
+  );
   const service = new ComputeService(sim, { apiLatency: constant(API), ...options.service });
   const endpoint = new MultiUserEndpoint(sim, streams, service, machine, {
     id: 'toy-mep',
@@ -560,7 +529,7 @@ describe('blocks and failures', () => {
     const p = 0.01;
     const n = 20_000;
     const w = world({
-      machine: { queues: [{ ...toyMachine().queues[0], wait: constant(0) }] },
+      machine: { queues: [{ ...toyGpuMachine(QUEUE_WAIT).queues[0], wait: constant(0) }] },
       engine: {
         systemFailureProbability: p,
         nodesPerBlock: 4,

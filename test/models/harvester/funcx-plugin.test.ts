@@ -11,7 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import { constant } from '../../../sim/distributions.ts';
 import { Simulation } from '../../../sim/engine.ts';
-import { RandomStreams } from '../../../sim/random.ts';
+import { RandomStreams, type Rng } from '../../../sim/random.ts';
 import { DataCatalog } from '../../../models/data/catalog.ts';
 import { MultiUserEndpoint } from '../../../models/funcx/endpoint.ts';
 import { ComputeService } from '../../../models/funcx/service.ts';
@@ -31,20 +31,15 @@ import {
   type HarvesterParamsOptions,
   type HopLatencies,
 } from '../../../models/harvester/harvester-params.ts';
-import type {
-  AcquireJobsRequest,
-  JobReport,
-  JobSpec,
-  PandaServerApi,
-  SiteJobStatistics,
-} from '../../../models/harvester/panda-server-api.ts';
+import type { JobSpec } from '../../../models/harvester/panda-server-api.ts';
 import type { SubmitResult, WorkerCheck, WorkSpec } from '../../../models/harvester/plugin.ts';
 import { FUNCX_TEMPLATE, GRID_PULL_TEMPLATE, queueConfig } from '../../../models/harvester/queue-config.ts';
 import type { HarvesterJob } from '../../../models/harvester/records.ts';
-import { A100_40GB } from '../../../models/hpc/gpu-models.ts';
 import { HpcMachine } from '../../../models/hpc/hpc-machine.ts';
 import { FlowNetwork } from '../../../models/network/flow-network.ts';
 import { Topology } from '../../../models/network/topology.ts';
+import { WorkloadPool } from './workload-pool.ts';
+import { toyGpuMachine } from '../funcx/fixtures.ts';
 
 const HOUR = 3600;
 const MB = 1e6;
@@ -73,58 +68,6 @@ const GRID_RSE = 'BNL-OSG2_DATADISK';
 const LCF_RSE = 'ALCF_EAGLE';
 const QUEUE_NAME = 'ALCF_FUNCX';
 const ACTIVATION = 10;
-
-// ---------------------------------------------------------------------------------------------------------
-// The workload pool: activated jobs per site, first come first served; a failed attempt is activated again
-// with attemptNr + 1.
-
-class WorkloadPool implements PandaServerApi {
-  readonly reports: { time: number; report: JobReport }[] = [];
-  private readonly activated: JobSpec[] = [];
-  private readonly latest = new Map<number, { spec: JobSpec; status: string }>();
-
-  constructor(private readonly sim: Simulation) {}
-
-  add(spec: JobSpec): void {
-    this.activated.push(spec);
-    this.latest.set(spec.PandaID, { spec, status: 'activated' });
-  }
-
-  status(PandaID: number): string | undefined {
-    return this.latest.get(PandaID)?.status;
-  }
-
-  reportsOf(PandaID: number): { time: number; report: JobReport }[] {
-    return this.reports.filter((r) => r.report.PandaID === PandaID);
-  }
-
-  getJobs(request: AcquireJobsRequest): readonly JobSpec[] {
-    const got = this.activated
-      .filter((spec) => spec.computingSite === request.siteName)
-      .slice(0, request.nJobs);
-    for (const spec of got) {
-      this.activated.splice(this.activated.indexOf(spec), 1);
-      this.latest.get(spec.PandaID)!.status = 'sent';
-    }
-    return got;
-  }
-
-  updateJobs(reports: readonly JobReport[]): void {
-    for (const report of reports) {
-      this.reports.push({ time: this.sim.now, report });
-      const job = this.latest.get(report.PandaID)!;
-      if (job.spec.attemptNr !== report.attemptNr) continue;
-      job.status = report.jobStatus;
-      if (report.jobStatus === 'failed') this.add({ ...job.spec, attemptNr: job.spec.attemptNr + 1 });
-    }
-  }
-
-  updateWorkers(): void {}
-
-  getJobStatisticsPerSite(): Readonly<Record<string, SiteJobStatistics>> {
-    return {};
-  }
-}
 
 /** A one-GPU job running `seconds` on an A100, with input `in.<id>` and output `out.<id>`. */
 function gpuJob(PandaID: number, seconds: number, owner = 'alice'): JobSpec {
@@ -183,9 +126,11 @@ interface WorldOptions {
   later?: readonly { readonly time: number; readonly job: JobSpec }[];
 }
 
-function world(options: WorldOptions) {
-  const sim = new Simulation();
-  const streams = new RandomStreams(1);
+/**
+ * The grid storage endpoint and the LCF DTN, one link each way, with Globus Transfer between them and a
+ * catalog holding one RSE at each end.
+ */
+function gridToLcf(sim: Simulation, transferStream: Rng) {
   const topology = new Topology();
   topology.addEndpoint({ name: 'BNL_DTN', site: 'BNL-ATLAS', region: 'US', kind: 'storage' });
   topology.addEndpoint({ name: 'ALCF_DTN', site: 'ALCF', region: 'US', kind: 'dtn' });
@@ -197,7 +142,7 @@ function world(options: WorldOptions) {
     topology.setRoute(from, to, [`${from}->${to}`]);
   }
   const network = new FlowNetwork(sim, topology);
-  const transfer = new GlobusTransferService(sim, network, streams.stream('globus/transfer'), {
+  const transfer = new GlobusTransferService(sim, network, transferStream, {
     ...NO_FAULTS,
     taskStartup: TASK_STARTUP,
     perFileOverhead: PER_FILE,
@@ -206,6 +151,13 @@ function world(options: WorldOptions) {
   const catalog = new DataCatalog();
   catalog.addStorage({ name: GRID_RSE, site: 'BNL-ATLAS', networkEndpoint: 'BNL_DTN', capacity: Infinity });
   catalog.addStorage({ name: LCF_RSE, site: 'ALCF', networkEndpoint: 'ALCF_DTN', capacity: Infinity });
+  return { network, transfer, catalog };
+}
+
+function world(options: WorldOptions) {
+  const sim = new Simulation();
+  const streams = new RandomStreams(1);
+  const { network, transfer, catalog } = gridToLcf(sim, streams.stream('globus/transfer'));
   const later = options.later ?? [];
   const ids = [...options.jobs, ...later.map(({ job }) => job)].map((job) => job.PandaID);
   catalog.addFiles(
@@ -227,35 +179,7 @@ function world(options: WorldOptions) {
     files: { inputs: (job) => [`in.${job.PandaID}`], outputs: (job) => [`out.${job.PandaID}`] },
     observer: (record) => stages.push(record),
   });
-  const machine = new HpcMachine(sim, streams, {
-    name: 'toy',
-    storageEndpoint: LCF_RSE,
-    nodes: 64,
-    coresPerNode: 32,
-    memoryPerNodeMB: 512_000,
-    gpusPerNode: 4,
-    gpu: A100_40GB,
-    hs06PerCore: 10,
-    queues: [
-      {
-        name: 'batch',
-        minNodes: 1,
-        maxNodes: 16,
-        minWalltime: 0,
-        maxWalltime: 72 * HOUR,
-        wait: constant(QUEUE_WAIT),
-        limits: {},
-        routedOnly: false,
-      },
-    ],
-    routingQueues: [],
-    limits: {},
-    allocationNodeHours: Infinity,
-    nodeDownFraction: 0,
-    nodeRepairTime: HOUR,
-    jobFailureProbability: 0,
-    payloadFailureProbability: 0,
-  });
+  const machine = new HpcMachine(sim, streams, toyGpuMachine(QUEUE_WAIT, { storageEndpoint: LCF_RSE }));
   const service = new ComputeService(sim, { apiLatency: constant(API) });
   const endpoint = new MultiUserEndpoint(sim, streams, service, machine, {
     id: 'toy-mep',
@@ -672,23 +596,7 @@ describe('Globus bulk staging', () => {
 
   function stagingWorld() {
     const sim = new Simulation();
-    const topology = new Topology();
-    topology.addEndpoint({ name: 'BNL_DTN', site: 'BNL-ATLAS', region: 'US', kind: 'storage' });
-    topology.addEndpoint({ name: 'ALCF_DTN', site: 'ALCF', region: 'US', kind: 'dtn' });
-    topology.addLink({ name: 'in', capacity: R, latency: LINK_LATENCY, linkClass: 'wan' });
-    topology.addLink({ name: 'out', capacity: R, latency: LINK_LATENCY, linkClass: 'wan' });
-    topology.setRoute('BNL_DTN', 'ALCF_DTN', ['in']);
-    topology.setRoute('ALCF_DTN', 'BNL_DTN', ['out']);
-    const network = new FlowNetwork(sim, topology);
-    const transfer = new GlobusTransferService(sim, network, new RandomStreams(1).stream('globus/transfer'), {
-      ...NO_FAULTS,
-      taskStartup: TASK_STARTUP,
-      perFileOverhead: PER_FILE,
-      checksumRate: CHECKSUM_RATE,
-    });
-    const catalog = new DataCatalog();
-    catalog.addStorage({ name: GRID_RSE, site: 'BNL-ATLAS', networkEndpoint: 'BNL_DTN', capacity: Infinity });
-    catalog.addStorage({ name: LCF_RSE, site: 'ALCF', networkEndpoint: 'ALCF_DTN', capacity: Infinity });
+    const { network, transfer, catalog } = gridToLcf(sim, new RandomStreams(1).stream('globus/transfer'));
     const names = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'b1', 'b2', 'b3', 'b4', 'b5', 'x'];
     catalog.addFiles(
       'in',
