@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { constant } from '../../../sim/distributions.ts';
 import { Simulation } from '../../../sim/engine.ts';
 import { RandomStreams } from '../../../sim/random.ts';
 import { meanConfidenceInterval } from '../../../sim/stats/confidence.ts';
@@ -14,8 +13,8 @@ import type {
   WorkerRequest,
   WorkerStatus,
 } from '../../../models/provider/worker.ts';
-import { LocalCluster } from '../../../models/local/local-cluster.ts';
 import { WorkloadPool } from './workload-pool.ts';
+import { labHarvester } from './lab-harvester.ts';
 import { Harvester, type HarvesterOptions } from '../../../models/harvester/harvester.ts';
 import {
   DEPLOYMENT_LATENCY,
@@ -618,21 +617,7 @@ describe('Harvester submission and set-up', () => {
     for (const queue of [PUSH_QUEUE, pull]) {
       const sim = new Simulation();
       const pool = new WorkloadPool(sim);
-      const cluster = new LocalCluster(sim, new RandomStreams(3), {
-        name: 'lab',
-        cores: 16,
-        memoryMB: 512_000,
-        startLatency: constant(5, 'duration'),
-      });
-      const plugin = new ProviderPlugin(
-        { sim, server: pool, harvesterID: 'harvester', params: PILOT_DEFAULTS },
-        cluster,
-        'slurm',
-      );
-      const harvester = new Harvester(sim, new RandomStreams(3), {
-        server: pool,
-        queues: [{ config: queue, plugin }],
-      });
+      const { cluster, harvester } = labHarvester(sim, pool, queue);
       for (let id = 1; id <= 40; id++) pool.add(jobSpec(id, 'LCF', 600));
       harvester.start();
       sim.run(30_000);

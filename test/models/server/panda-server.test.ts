@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { buildShareTree, type ShareTree } from '@pandasim/panda';
-import { constant } from '../../../sim/distributions.ts';
 import { Simulation } from '../../../sim/engine.ts';
 import { RandomStreams } from '../../../sim/random.ts';
-import { LocalCluster } from '../../../models/local/local-cluster.ts';
-import { Harvester } from '../../../models/harvester/harvester.ts';
-import { PILOT_DEFAULTS } from '../../../models/harvester/pilot.ts';
-import { ProviderPlugin } from '../../../models/harvester/provider-plugin.ts';
 import { GRID_PULL_TEMPLATE, queueConfig } from '../../../models/harvester/queue-config.ts';
+import { labHarvester } from '../harvester/lab-harvester.ts';
 import type { AcquireJobsRequest, ReportedJobStatus } from '../../../models/harvester/panda-server-api.ts';
 import { PandaServer, type NewJob, type PandaServerOptions } from '../../../models/server/panda-server.ts';
 import {
@@ -273,21 +269,7 @@ describe('with Harvester', () => {
       queueName: 'LCF',
       submitter: { name: 'SlurmSubmitter', nCorePerNode: 8, memoryPerNodeMB: 16_000 },
     });
-    const cluster = new LocalCluster(sim, new RandomStreams(3), {
-      name: 'lab',
-      cores: 16,
-      memoryMB: 512_000,
-      startLatency: constant(5, 'duration'),
-    });
-    const plugin = new ProviderPlugin(
-      { sim, server: s, harvesterID: 'harvester', params: PILOT_DEFAULTS },
-      cluster,
-      'slurm',
-    );
-    const harvester = new Harvester(sim, new RandomStreams(3), {
-      server: s,
-      queues: [{ config: queue, plugin }],
-    });
+    const { cluster, harvester } = labHarvester(sim, s, queue);
     for (let id = 1; id <= 40; id++) {
       s.submit(newJob(id, { computingSite: 'LCF', gshare: id % 2 ? 'A' : 'B', maxWalltime: 1200 }));
     }
