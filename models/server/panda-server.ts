@@ -6,6 +6,7 @@
 import { dispatchOrderingMode, type JobCounts, type QueueState, type ShareTree } from '@pandasim/panda';
 import type {
   AcquireJobsRequest,
+  JobFailure,
   JobReport,
   JobSpec,
   PandaServerApi,
@@ -53,6 +54,20 @@ export interface TableJob {
 
 export type EntryState = 'defined' | 'assigned' | 'waiting' | 'activated';
 
+/** One move of a job in the table, as observers see it (JEDI follows its tasks, metrics their jobs). */
+export interface JobTransition {
+  readonly job: Readonly<TableJob>;
+  readonly from: ServerJobStatus | null;
+  readonly to: ServerJobStatus;
+  readonly now: number;
+  /** Why a `failed` attempt failed, when its report said. */
+  readonly cause?: JobFailure;
+  /** A failed attempt the server activates again as attemptNr + 1 (false when the attempts are used up). */
+  readonly retried: boolean;
+}
+
+export type JobObserver = (transition: JobTransition) => void;
+
 export interface PandaServerOptions {
   /** The simulated clock (a Simulation). */
   readonly clock: { readonly now: number };
@@ -67,6 +82,11 @@ export interface PandaServerOptions {
   readonly maxAttempts?: number;
   /** Refresh period of the share statistics, s (default: the minutely JOBS_SHARE_STATS rebuild). */
   readonly shareRefreshS?: number;
+  /**
+   * The job a retry inserts, given the failed attempt (default: the same spec). A payload that checkpoints
+   * resumes with the work left after its last checkpoint.
+   */
+  readonly retrySpec?: (job: Readonly<TableJob>, cause: JobFailure | undefined) => NewJob;
 }
 
 /** SiteData counts `getJob` / `updateJob` requests over the last 3 hours (brokerage.md §5.1). */
@@ -83,6 +103,7 @@ export class PandaServer implements PandaServerApi {
   private readonly updateJobLog = new RequestLog(SITE_DATA_WINDOW_S);
   private readonly workers = new WorkerCounts();
   private readonly maxAttempts: number;
+  private readonly observers: JobObserver[] = [];
   private attempts = 0;
 
   constructor(private readonly options: PandaServerOptions) {
@@ -93,6 +114,11 @@ export class PandaServer implements PandaServerApi {
   /** Live jobs held in memory. */
   get size(): number {
     return this.jobs.size;
+  }
+
+  /** Calls `observer` after every insert and move of a job, in the order observers were added. */
+  observe(observer: JobObserver): void {
+    this.observers.push(observer);
   }
 
   /** Adds the first attempt of a job (JEDI's insert) in an entry state, `activated` by default. */
@@ -187,7 +213,7 @@ export class PandaServer implements PandaServerApi {
       if (job.attemptNr !== report.attemptNr) continue;
       // A report of the current or an earlier state crossed a later one: a heartbeat.
       if (STATE_INDEX[report.jobStatus] <= STATE_INDEX[job.jobStatus]) continue;
-      this.move(job, report.jobStatus);
+      this.move(job, report.jobStatus, report.cause);
     }
   }
 
@@ -286,9 +312,14 @@ export class PandaServer implements PandaServerApi {
     this.attempts++;
     this.counts.add(job.computingSite, job.gshare, status);
     if (status === 'activated') this.queueOf(job.computingSite).add(job);
+    this.notify({ job, from: null, to: status, now: this.options.clock.now, retried: false });
   }
 
-  private move(job: TableJob, to: ServerJobStatus): void {
+  private notify(transition: JobTransition): void {
+    for (const observer of this.observers) observer(transition);
+  }
+
+  private move(job: TableJob, to: ServerJobStatus, cause?: JobFailure): void {
     const from = job.jobStatus;
     if (!isLegalTransition(from, to)) throw new IllegalTransitionError(job.PandaID, from, to);
     if (from === 'activated') this.queueOf(job.computingSite).remove(job);
@@ -302,11 +333,14 @@ export class PandaServer implements PandaServerApi {
     }
     job.jobStatus = to;
     if (to === 'activated') this.queueOf(job.computingSite).add(job);
-    if (!isFinalState(to)) return;
-    this.jobs.delete(job.PandaID);
-    if (to === 'failed' && job.attemptNr < this.maxAttempts) {
-      this.insert(job.spec, job.attemptNr + 1, 'activated');
-    }
+    const retried = to === 'failed' && job.attemptNr < this.maxAttempts;
+    const now = this.options.clock.now;
+    if (isFinalState(to)) this.jobs.delete(job.PandaID);
+    this.notify(
+      cause === undefined ? { job, from, to, now, retried } : { job, from, to, now, cause, retried },
+    );
+    if (retried)
+      this.insert(this.options.retrySpec?.(job, cause) ?? job.spec, job.attemptNr + 1, 'activated');
   }
 
   private queueOf(site: string): ActivatedQueue<TableJob> {

@@ -281,3 +281,59 @@ describe('with Harvester', () => {
     s.checkInvariants();
   });
 });
+
+describe('observers and retries', () => {
+  it('tells observers of every insert and move in order, with the cause and whether the server retries', () => {
+    const { clock, s } = server([0.5], { maxAttempts: 2 });
+    const seen: string[] = [];
+    s.observe((t) =>
+      seen.push(
+        `${t.now} ${t.job.PandaID}#${t.job.attemptNr} ${t.from ?? '-'}>${t.to} ${t.cause ?? ''} ${t.retried}`,
+      ),
+    );
+    s.submit(newJob(1));
+    clock.now = 10;
+    s.getJobs(request());
+    const report = (jobStatus: ReportedJobStatus, attemptNr: number, cause?: 'payload-error') =>
+      s.updateJobs([{ PandaID: 1, attemptNr, jobStatus, from: 'pilot', harvesterID: 'h', cause }]);
+    clock.now = 20;
+    report('running', 1);
+    clock.now = 30;
+    report('failed', 1, 'payload-error');
+    clock.now = 40;
+    s.getJobs(request());
+    report('running', 2);
+    report('failed', 2, 'payload-error');
+    expect(seen).toEqual([
+      '0 1#1 ->activated  false',
+      '10 1#1 activated>sent  false',
+      '20 1#1 sent>running  false',
+      '30 1#1 running>failed payload-error true',
+      '30 1#2 ->activated  false',
+      '40 1#2 activated>sent  false',
+      '40 1#2 sent>running  false',
+      '40 1#2 running>failed payload-error false',
+    ]);
+    s.checkInvariants();
+  });
+
+  it('inserts the spec `retrySpec` returns for a retried attempt (a checkpointed payload resumes)', () => {
+    const { s } = server([0.5], {
+      maxAttempts: 3,
+      retrySpec: (job) => ({
+        ...job.spec,
+        payload: { ...job.spec.payload, fixedTime: job.spec.payload.fixedTime / 2 },
+      }),
+    });
+    s.submit(newJob(1));
+    const [first] = s.getJobs(request());
+    expect(first.payload.fixedTime).toBe(600);
+    s.updateJobs([
+      { PandaID: 1, attemptNr: 1, jobStatus: 'failed', from: 'pilot', harvesterID: 'h', cause: 'walltime' },
+    ]);
+    const [second] = s.getJobs(request());
+    expect(second.attemptNr).toBe(2);
+    expect(second.payload.fixedTime).toBe(300);
+    s.checkInvariants();
+  });
+});
