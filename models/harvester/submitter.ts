@@ -2,7 +2,7 @@
  * Submitter (HSF/harvester `harvesterbody/submitter.py`): each cycle, up to `nQueues` queues not looked at
  * for `lookupTime`, oldest first. For each, the worker adjuster says how many workers to add (queue-limits.ts);
  * the worker maker shapes them — empty pilots (`NoJob`), one prepared job each (`OneToOne`), or full chunks
- * of `nJobsPerWorker` prepared jobs (`ManyToOne`) — and the queue's plugin submits them across the provider
+ * of `nJobsPerWorker` prepared jobs (`ManyToOne`, a short one after PARTIAL_CHUNK_WAIT) — and the queue's plugin submits them across the provider
  * hop. A worker whose token (the provider's, or its owner's) has expired is not submitted; its jobs wait.
  */
 import type { WorkerRequest } from '../provider/worker.ts';
@@ -13,6 +13,13 @@ import type { JobRecord, QueueState, WorkerRecord } from './records.ts';
 import type { SubmitResult } from './plugin.ts';
 import { workerTarget } from './queue-limits.ts';
 import { makeWorkerRequest } from './worker-maker.ts';
+
+/**
+ * A `ManyToOne` chunk short of `nJobsPerWorker` is submitted anyway once its oldest job has been prepared this
+ * long, s [E]: otherwise the last jobs of a queue whose activated work is not a multiple of the chunk would
+ * wait for jobs that never come (a node then runs fewer jobs than it could).
+ */
+export const PARTIAL_CHUNK_WAIT = 1800;
 
 interface NewWorker {
   readonly request: WorkerRequest;
@@ -94,9 +101,11 @@ export class Submitter {
     const planned: NewWorker[] = [];
     const waiting: JobRecord[] = [];
     let next = 0;
-    while (planned.length < n && next + perWorker <= prepared.length) {
+    const partialDue = (from: number) =>
+      from < prepared.length && now - (prepared[from].preparedAt ?? now) >= PARTIAL_CHUNK_WAIT - TIME_SLACK;
+    while (planned.length < n && (next + perWorker <= prepared.length || partialDue(next))) {
       const jobs = prepared.slice(next, next + perWorker);
-      next += perWorker;
+      next += jobs.length;
       const request = makeWorkerRequest(
         config,
         jobs.map((job) => job.spec),

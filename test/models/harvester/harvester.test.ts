@@ -15,6 +15,7 @@ import type {
 } from '../../../models/provider/worker.ts';
 import { WorkloadPool } from './workload-pool.ts';
 import { labHarvester } from './lab-harvester.ts';
+import { PARTIAL_CHUNK_WAIT } from '../../../models/harvester/submitter.ts';
 import { Harvester, type HarvesterOptions } from '../../../models/harvester/harvester.ts';
 import {
   DEPLOYMENT_LATENCY,
@@ -460,6 +461,30 @@ describe('Harvester push mode', () => {
     ]);
     for (let id = 1; id <= 8; id++) expect(pool.status(id)).toBe('finished');
     expect(harvester.stats.workersSubmitted).toBe(2);
+  });
+
+  it('sends a short chunk once its oldest job has waited PARTIAL_CHUNK_WAIT', () => {
+    const queue = queueConfig(FUNCX_TEMPLATE, {
+      queueName: 'LCF',
+      submitter: { name: 'PBSSubmitter', nCorePerNode: 32, nGpuPerNode: 4, memoryPerNodeMB: 512_000 },
+      mapType: 'ManyToOne',
+      workerMaker: { name: 'MultiJobWorkerMaker', nJobsPerWorker: 4 },
+    });
+    const { sim, pool, provider, harvester } = world(queue, 'pbs', FIXED_PHASES);
+    sim.schedule(10, () => {
+      for (let id = 1; id <= 6; id++) pool.add(jobSpec(id, 'LCF', 1000));
+    });
+    harvester.start();
+    sim.run(6000);
+    const submissions = provider.submissions.map((s) => [s.time - HOPS.provider, s.request.nodes]);
+    // The two jobs left over after the full chunk at 142, prepared at 132, go as a two-node worker at the
+    // first submitter cycle at least PARTIAL_CHUNK_WAIT later (cycles at 142 + 60 k).
+    const due = 132 + PARTIAL_CHUNK_WAIT;
+    expect(submissions).toEqual([
+      [142, 4],
+      [142 + 60 * Math.ceil((due - 142) / 60), 2],
+    ]);
+    for (let id = 1; id <= 6; id++) expect(pool.status(id)).toBe('finished');
   });
 });
 
