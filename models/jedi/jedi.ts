@@ -1,0 +1,382 @@
+// JEDI for the simulator: takes tasks, gives each a nucleus with the task brokerage, turns them into jobs on the
+// JobGenerator's cycles (throttle → input chunk → job brokerage → job splitter → insert into the server's job
+// table) and follows the jobs through the server's transitions until every task ends.
+//
+// The cycle (`JobGenerator.start`, pandajedi/jediorder/JobGenerator.py; fairshare.md §2.1): PanDA's JobGenerator
+// loops every `jobgen.loopCycle` (template 10 s) but reads a task at most once per `jobgen.lockInterval`
+// (`getTasksToBeProcessed_JEDI`, code default 10 min), so each task gets one input chunk per ~10 minutes. Here one
+// pass runs per cycle (default 600 s) over every task with input left, and — standing in for the many loops
+// of that interval — the throttler is asked again before each task's chunk, with the jobs just generated already
+// counted. The TaskBroker's own loop (`[taskbroker] loopCycle = 600`) is folded into the same pass.
+// Tasks are visited in the JobGenerator's order (generation-order.ts); the live counter of jobs generated per
+// queue in the pass is shared by every task's brokerage and split, as JEDI's `MapWithLock` is. Not modelled: the random visiting of idle share/RT pairs (`inactive_poll_probability`), the
+// per-pass task limit (`nTasks`), merge jobs, and task grouping by user.
+//
+// Analysis (`prodSourceLabel: 'user'`) tasks take the production path (`AtlasProdJobBroker` + throttler + the
+// user-job priority): the server's queue view carries no per-user statistics, which `AtlasAnalJobBroker` needs.
+
+import {
+  brokerProductionJobs,
+  leafUsage,
+  prepareQueueCatalog,
+  prepareQueueStateView,
+  resolveProdJobBrokerOptions,
+  resourceTypeForTask,
+  sortedLeaves,
+  splitJobs,
+  type BrokerageSnapshot,
+  type ProdBrokerageDecision,
+  type ProdJobBrokerOptions,
+  type ProdJobBrokerOverrides,
+  type QueueCatalog,
+  type QueueState,
+  type QueueStateView,
+  type ShareTree,
+  type SiteSpec,
+  type TaskBrokerageOptions,
+  type TaskSpec,
+} from '@pandasim/panda';
+import type { Simulation } from '../../sim/engine.ts';
+import type { RandomStreams } from '../../sim/random.ts';
+import type { JobTransition, PandaServer } from '../server/panda-server.ts';
+import { generationOrder, taskResourceType } from './generation-order.ts';
+import { chunkJobs, inputChunk } from './input-chunk.ts';
+import { buildJob } from './job-builder.ts';
+import { JobTableStats } from './job-table-stats.ts';
+import {
+  EARLY_AVALANCHE_FRACTION,
+  JediTask,
+  type GeneratedJob,
+  type JediTaskHandle,
+  type JediTaskInput,
+} from './jedi-task.ts';
+import { brokerNuclei, nucleusWorkloads } from './nucleus-brokerage.ts';
+import { throttleShare, type ShareThrottleOptions } from './share-throttle.ts';
+
+/** The static world the brokerages read; queue states, time and the live counter are filled per cycle. */
+export type JediWorld = Omit<BrokerageSnapshot, 'now' | 'queueStates' | 'liveCount'>;
+
+export interface JediOptions {
+  server: PandaServer;
+  world: JediWorld;
+  shareTree: ShareTree;
+  /** Seconds between JobGenerator passes (see the header: the per-task lockInterval, 10 min). */
+  cycle?: number;
+  /** Scout jobs per task (`ContentsFeeder`: `nChunksForScout = 10`); 0 disables scouting. */
+  nScouts?: number;
+  /**
+   * Fraction of the scout jobs that must have finished before the rest of the input is used (early avalanche,
+   * `minSuccessScouts / 10` = 0.5); whatever it is, the task also goes on once every scout ended with one
+   * success. 0 means one finished scout is enough.
+   */
+  scoutAvalancheFraction?: number;
+  /** Input transfer of a job: jobs enter the server `assigned` and are activated when `done` is called. */
+  stageIn?: (job: GeneratedJob, done: () => void) => void;
+  /** Output transfer to the task's nucleus after a job's final success; it counts as finished on `done`. */
+  stageOut?: (job: GeneratedJob, done: () => void) => void;
+  throttle?: ShareThrottleOptions;
+  jobBrokerage?: ProdJobBrokerOverrides;
+  taskBrokerage?: Partial<TaskBrokerageOptions>;
+  /** Storage tokens of every task's output datasets for the task brokerage's endpoint check; none skips it. */
+  outputStorageTokens?: readonly string[];
+  /** First PandaID handed out (PandaIDs count up from it). */
+  firstPandaID?: number;
+}
+
+interface LiveJob {
+  readonly job: GeneratedJob;
+  readonly task: JediTask;
+}
+
+const DEFAULT_CYCLE_S = 600;
+const DEFAULT_N_SCOUTS = 10;
+
+/** PanDA's `includedSite` patterns (`*` wildcards) resolved against the catalog, as `JediTaskSpec.site`. */
+function pinnedSites(patterns: readonly string[], queues: readonly SiteSpec[]): string {
+  const regexps = patterns.map(
+    (p) => new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}$`),
+  );
+  return queues
+    .map((q) => q.sitename)
+    .filter((name) => regexps.some((r) => r.test(name)))
+    .join(',');
+}
+
+function describeFailure(d: ProdBrokerageDecision): string {
+  const counts = Object.entries(d.excludedCounts)
+    .map(([code, n]) => `${code}=${n}`)
+    .join(' ');
+  return `job brokerage: ${d.failure?.message ?? 'no candidates'}${counts ? ` (${counts})` : ''}`;
+}
+
+export class Jedi {
+  private readonly server: PandaServer;
+  private readonly world: JediWorld;
+  private readonly catalog: QueueCatalog;
+  private readonly jobBrokerage: ProdJobBrokerOptions;
+  private readonly stats = new JobTableStats();
+  private readonly tasks = new Map<number, JediTask>();
+  private readonly live = new Map<number, LiveJob>();
+  private readonly splitRng: () => number;
+  private readonly taskRng: () => number;
+  private readonly cycle: number;
+  private readonly nScouts: number;
+  private readonly avalancheFraction: number;
+  private nextPandaID: number;
+  private lastTaskID = 0;
+  private cycleScheduled = false;
+
+  constructor(
+    private readonly sim: Simulation,
+    streams: RandomStreams,
+    private readonly options: JediOptions,
+  ) {
+    this.server = options.server;
+    this.world = options.world;
+    this.cycle = options.cycle ?? DEFAULT_CYCLE_S;
+    if (!(this.cycle > 0)) throw new RangeError(`Jedi: cycle must be > 0 s, got ${this.cycle}`);
+    this.nScouts = options.nScouts ?? DEFAULT_N_SCOUTS;
+    this.avalancheFraction = options.scoutAvalancheFraction ?? EARLY_AVALANCHE_FRACTION;
+    this.nextPandaID = options.firstPandaID ?? 1;
+    this.catalog = prepareQueueCatalog(this.world);
+    this.jobBrokerage = resolveProdJobBrokerOptions({ explain: false, ...options.jobBrokerage });
+    const split = streams.stream('jedi/split');
+    const task = streams.stream('jedi/task-brokerage');
+    this.splitRng = () => split.next();
+    this.taskRng = () => task.next();
+    this.server.observe((t) => this.onTransition(t));
+  }
+
+  /** Tasks not ended yet. */
+  get activeTasks(): number {
+    return this.tasks.size;
+  }
+
+  /** Jobs generated and not yet finished or failed for good (the only per-job state kept). */
+  get liveJobs(): number {
+    return this.live.size;
+  }
+
+  /** A jediTaskID no task submitted so far has used. */
+  nextTaskID(): number {
+    return ++this.lastTaskID;
+  }
+
+  submit(input: JediTaskInput): JediTaskHandle {
+    const id = input.spec.jediTaskID;
+    if (this.tasks.has(id)) throw new Error(`Jedi: task ${id} is already being processed`);
+    const spec: TaskSpec = { ...input.spec };
+    if (spec.site === undefined && spec.includedSite !== undefined && spec.includedSite.length > 0) {
+      // The production brokerage pins a task through JediTaskSpec.site; includedSite is the analysis form.
+      spec.site = pinnedSites(spec.includedSite, this.world.queues);
+      if (spec.site === '')
+        throw new Error(`Jedi: task ${id}: includedSite ${spec.includedSite.join(',')} names no queue`);
+    }
+    if (spec.resource_type === undefined && this.world.resourceTypes.length > 0) {
+      spec.resource_type = resourceTypeForTask(this.world.resourceTypes, spec);
+    }
+    if (spec.prodSourceLabel === 'user' && spec.userName === undefined) spec.userName = input.owner;
+    const task = new JediTask(input, spec, this.nScouts, this.avalancheFraction, this.sim.now);
+    this.tasks.set(id, task);
+    this.lastTaskID = Math.max(this.lastTaskID, id);
+    if (!this.cycleScheduled) this.scheduleCycle(0);
+    return task;
+  }
+
+  private scheduleCycle(delay: number): void {
+    this.cycleScheduled = true;
+    this.sim.schedule(delay, () => this.runCycle());
+  }
+
+  private runCycle(): void {
+    this.cycleScheduled = false;
+    const active = [...this.tasks.values()];
+    const needNucleus = active.filter((t) => t.nucleus === null);
+    if (needNucleus.length > 0 || active.some((t) => t.canGenerate)) {
+      const snapshot = this.snapshot();
+      const view = prepareQueueStateView(this.catalog, snapshot.queueStates);
+      if (needNucleus.length > 0) this.brokerTasks(needNucleus, active, snapshot, view);
+      this.generate(
+        active.filter((t) => t.canGenerate),
+        snapshot,
+        view,
+      );
+    }
+    if (this.tasks.size > 0) this.scheduleCycle(this.cycle);
+  }
+
+  private snapshot(): BrokerageSnapshot {
+    const queueStates: Record<string, QueueState> = {};
+    for (const q of this.world.queues) queueStates[q.sitename] = this.server.queueState(q.sitename);
+    return { ...this.world, now: this.sim.now, queueStates, liveCount: {} };
+  }
+
+  private brokerTasks(
+    tasks: JediTask[],
+    active: readonly JediTask[],
+    snapshot: BrokerageSnapshot,
+    view: QueueStateView,
+  ): void {
+    const decisions = brokerNuclei(tasks, nucleusWorkloads(active), {
+      snapshot,
+      catalog: this.catalog,
+      view,
+      jobBrokerage: this.jobBrokerage,
+      taskBrokerage: this.options.taskBrokerage,
+      outputStorageTokens: this.options.outputStorageTokens ?? [],
+      rng: this.taskRng,
+    });
+    decisions.forEach((d, k) => {
+      if (d.nucleus !== null) tasks[k].setNucleus(d.nucleus);
+      else tasks[k].lastBrokerageFailure = `task brokerage: ${d.failure ?? 'no nucleus'}`;
+    });
+  }
+
+  private generate(tasks: JediTask[], snapshot: BrokerageSnapshot, view: QueueStateView): void {
+    if (tasks.length === 0) return;
+    const tree = this.options.shareTree;
+    const executing: Record<string, number> = {};
+    for (const leaf of tree.leafNames) executing[leaf] = this.server.executingHs06(leaf);
+    const shares = sortedLeaves(tree, leafUsage(tree, { executing }));
+    for (const group of generationOrder(tasks, shares, this.world.resourceTypes)) {
+      for (const task of group) {
+        // Tasks served earlier in the pass are locked for lockInterval, so the highest waiting priority
+        // (`checkWaitingTaskPrio_JEDI`) is this task's: the group is in descending priority order.
+        const decision = throttleShare(
+          this.stats,
+          tree,
+          {
+            prodSourceLabel: task.spec.prodSourceLabel,
+            gshare: task.spec.gshare,
+            resourceType: taskResourceType(task.spec),
+            highestPrioWaiting: task.effectivePriority,
+          },
+          this.options.throttle,
+        );
+        // Level 5 lets only merge and jumbo co-jobs through, which simulated tasks do not have.
+        if (decision.mergeOnly) break;
+        if (decision.minPriority !== null && task.spec.currentPriority < decision.minPriority) continue;
+        this.generateChunk(task, decision.maxNumJobs, snapshot, view);
+      }
+    }
+  }
+
+  private generateChunk(
+    task: JediTask,
+    maxNumJobs: number | null,
+    snapshot: BrokerageSnapshot,
+    view: QueueStateView,
+  ): void {
+    const useScout = task.scoutsToGenerate > 0;
+    const size = useScout
+      ? task.scoutsToGenerate
+      : chunkJobs(task.nJobs - task.counters.generated, maxNumJobs);
+    const chunk = inputChunk({
+      task: task.spec,
+      nJobs: task.nJobs,
+      generated: task.counters.generated,
+      size,
+      inputBytesPerJob: task.input.inputBytesPerJob,
+      useScout,
+    });
+    const decision = brokerProductionJobs(snapshot, task.spec, chunk, this.jobBrokerage, this.catalog, view);
+    if (!decision.ok) {
+      task.lastBrokerageFailure = describeFailure(decision);
+      return;
+    }
+    const liveCount = snapshot.liveCount as Record<string, number>;
+    const split = splitJobs(decision.candidates, { nJobs: size, rng: this.splitRng, useScout, liveCount });
+    if (split.nAssigned === 0) {
+      task.lastBrokerageFailure = 'job splitter: every candidate is at its queue cap';
+      return;
+    }
+    for (const bunch of split.bunches) {
+      liveCount[bunch.siteName] = (liveCount[bunch.siteName] ?? 0) + bunch.nJobs;
+      const queue = this.catalog.specs[this.catalog.indexByName.get(bunch.siteName) as number];
+      for (let k = 0; k < bunch.nJobs; k++) this.generateJob(task, queue, useScout);
+    }
+  }
+
+  private generateJob(task: JediTask, queue: SiteSpec, isScout: boolean): void {
+    const jobIndex = task.counters.generated;
+    const PandaID = this.nextPandaID++;
+    const newJob = buildJob({
+      PandaID,
+      task: task.spec,
+      queue,
+      payload: task.input.payload(jobIndex, queue),
+      owner: task.owner,
+      isScout,
+      resourceTypes: this.world.resourceTypes,
+      userJobs: this.stats.userJobCount(task.owner),
+    });
+    const job: GeneratedJob = {
+      PandaID,
+      jediTaskID: task.jediTaskID,
+      jobIndex,
+      computingSite: newJob.computingSite,
+      nucleus: task.nucleus as string,
+      inputBytes: task.input.inputBytesPerJob,
+      outputBytes: task.input.outputBytesPerJob,
+      jobClass: task.jobClass,
+      isScout,
+      job: newJob,
+    };
+    this.live.set(PandaID, { job, task });
+    task.onGenerated(newJob.computingSite, isScout);
+    const stageIn = this.options.stageIn;
+    if (stageIn === undefined) {
+      this.server.submit(newJob, 'activated');
+      return;
+    }
+    this.server.submit(newJob, 'assigned');
+    stageIn(job, () => {
+      if (this.server.status(PandaID) === 'assigned') this.server.transition(PandaID, 'activated');
+    });
+  }
+
+  private onTransition(t: JobTransition): void {
+    this.stats.observe(t);
+    const live = this.live.get(t.job.PandaID);
+    if (live === undefined) return;
+    switch (t.to) {
+      case 'starting':
+      case 'running':
+      case 'transferring':
+        live.task.onStarted(t.now);
+        break;
+      case 'finished': {
+        live.task.onStarted(t.now);
+        const stageOut = this.options.stageOut;
+        if (stageOut === undefined) this.jobSucceeded(live);
+        else stageOut(live.job, () => this.jobSucceeded(live));
+        break;
+      }
+      case 'failed':
+        if (!t.retried) this.jobFailed(live);
+        break;
+      case 'cancelled':
+        this.jobFailed(live);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private jobSucceeded(live: LiveJob): void {
+    this.live.delete(live.job.PandaID);
+    const ended = live.task.onJobFinished(live.job, this.sim.now);
+    live.task.input.onJobFinished?.(live.job);
+    if (ended) this.endTask(live.task);
+  }
+
+  private jobFailed(live: LiveJob): void {
+    this.live.delete(live.job.PandaID);
+    if (live.task.onJobFailed(live.job, this.sim.now)) this.endTask(live.task);
+  }
+
+  private endTask(task: JediTask): void {
+    this.tasks.delete(task.jediTaskID);
+    task.input.onEnd?.(task);
+  }
+}
