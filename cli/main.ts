@@ -3,8 +3,13 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { benchCommand } from './commands/bench.ts';
 import { brokerCommand } from './commands/broker.ts';
+import { compareCommand } from './commands/compare.ts';
 import { demoCommand } from './commands/demo.ts';
+import { gf1Command } from './commands/gf1.ts';
+import { reportCommand } from './commands/report.ts';
+import { runCommand } from './commands/run.ts';
 import { sharesCommand } from './commands/shares.ts';
+import { validateCommand } from './commands/validate.ts';
 import { EXIT_BAD_INPUT, EXIT_FAILED, InputError } from './errors.ts';
 
 async function main(argv: string[]): Promise<void> {
@@ -12,9 +17,14 @@ async function main(argv: string[]): Promise<void> {
     .scriptName('pandasim')
     .usage('$0 <command> [options]')
     .command(demoCommand)
-    .command(benchCommand)
+    .command(runCommand)
+    .command(compareCommand)
+    .command(validateCommand)
+    .command(reportCommand)
     .command(brokerCommand)
     .command(sharesCommand)
+    .command(benchCommand)
+    .command(gf1Command)
     .demandCommand(1, 'Name a command (see --help).')
     .strict()
     .recommendCommands()

@@ -8,7 +8,6 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { formatPath, issuesToProblems, type GlobalShareRow } from '@pandasim/panda';
-import { HPC_MACHINES } from '../models/hpc/machines.ts';
 import {
   checkBackground,
   checkPlatform,

@@ -1,0 +1,143 @@
+/**
+ * Moves a workflow's data between storage endpoints over the shared network: Rucio/FTS third-party copies as
+ * plain flows between grid storages, Globus Transfer tasks whenever an LCF or Globus Compute endpoint is at
+ * either end (the seed: "Globus moves data" to and from the LCF). Every byte moved is counted by link class —
+ * `lan` (same site), `wan-region` (same region), `wan-inter` (between regions) — and every transfer's time
+ * from request to arrival is kept for the transfer-time distribution.
+ *
+ * Shared inputs (a trained model, a parameterisation) are moved once per destination: a second request for
+ * the same item waits for the first copy instead of starting another — the replica Rucio would find there.
+ */
+import type { Simulation } from '../../sim/engine.ts';
+import type { FlowNetwork } from '../network/flow-network.ts';
+import type { GlobusTransferService } from '../globus/transfer-service.ts';
+
+export type LinkClass = 'lan' | 'wan-region' | 'wan-inter';
+
+export interface StorageLocation {
+  /** Network endpoint (RSE) name. */
+  readonly endpoint: string;
+  readonly site: string;
+  readonly region: string;
+  /** An LCF/Globus endpoint: transfers to or from it go through Globus Transfer. */
+  readonly globus: boolean;
+}
+
+export type TransferDone = (ok: boolean) => void;
+
+export interface DataMoverOptions {
+  readonly network: FlowNetwork;
+  readonly globus: GlobusTransferService;
+  readonly locations: readonly StorageLocation[];
+  /** Attempts of a failed copy before the data counts as lost (Rucio's rule retries; FTS retries 3 [R]). */
+  readonly maxAttempts?: number;
+}
+
+/**
+ * The Globus identity the workflow's copies run as; its per-user task limits apply to them all. One job's input
+ * or output is one file, sent as a task of its own [E].
+ */
+const GLOBUS_USER = 'workflow';
+
+export class DataMover {
+  readonly bytesMoved: Record<LinkClass, number> = { lan: 0, 'wan-region': 0, 'wan-inter': 0 };
+  /** Seconds from request to arrival of every completed copy. */
+  readonly transferTimes: number[] = [];
+  transfersFailed = 0;
+  private readonly locations = new Map<string, StorageLocation>();
+  private readonly shared = new Map<string, { done: boolean; ok: boolean; waiting: TransferDone[] }>();
+  private readonly maxAttempts: number;
+  private nextFile = 1;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly options: DataMoverOptions,
+  ) {
+    for (const l of options.locations) this.locations.set(l.endpoint, l);
+    this.maxAttempts = options.maxAttempts ?? 3;
+  }
+
+  location(endpoint: string): StorageLocation {
+    const l = this.locations.get(endpoint);
+    if (l === undefined) throw new Error(`data mover: no storage endpoint ${endpoint}`);
+    return l;
+  }
+
+  /** Copies `bytes` from one endpoint to another; `done(ok)` runs once, never synchronously. */
+  move(from: string, to: string, bytes: number, done: TransferDone): void {
+    const src = this.location(from);
+    const dst = this.location(to);
+    const requested = this.sim.now;
+    if (from === to || bytes === 0) {
+      this.sim.schedule(0, () => done(true));
+      return;
+    }
+    const attempt = (n: number) =>
+      this.copy(src, dst, bytes, (ok) => {
+        if (ok) {
+          this.bytesMoved[linkClass(src, dst)] += bytes;
+          this.transferTimes.push(this.sim.now - requested);
+          done(true);
+        } else if (n < this.maxAttempts) {
+          attempt(n + 1);
+        } else {
+          this.transfersFailed++;
+          done(false);
+        }
+      });
+    attempt(1);
+  }
+
+  /**
+   * Like `move`, once per (`key`, destination): later requests wait for the first copy's outcome. `copied`
+   * tells the request whose copy it was (its bytes moved; the others found the replica).
+   */
+  moveShared(
+    key: string,
+    from: string,
+    to: string,
+    bytes: number,
+    done: (ok: boolean, copied: boolean) => void,
+  ): void {
+    const id = `${key}\u0000${to}`;
+    const entry = this.shared.get(id);
+    if (entry !== undefined) {
+      if (entry.done) this.sim.schedule(0, () => done(entry.ok, false));
+      else entry.waiting.push((ok) => done(ok, false));
+      return;
+    }
+    const fresh = { done: false, ok: false, waiting: [] as TransferDone[] };
+    this.shared.set(id, fresh);
+    this.move(from, to, bytes, (ok) => {
+      fresh.done = true;
+      fresh.ok = ok;
+      // A failed copy is forgotten so that the next request tries again.
+      if (!ok) this.shared.delete(id);
+      done(ok, true);
+      for (const waiter of fresh.waiting.splice(0)) waiter(ok);
+    });
+  }
+
+  private copy(src: StorageLocation, dst: StorageLocation, bytes: number, done: TransferDone): void {
+    if (src.globus || dst.globus) {
+      const file = { name: `f${this.nextFile++}`, bytes };
+      const result = this.options.globus.submit({
+        user: GLOBUS_USER,
+        source: src.endpoint,
+        destination: dst.endpoint,
+        files: [file],
+        syncLevel: 'checksum',
+        onEnd: (task) => done(task.status === 'SUCCEEDED'),
+      });
+      // Over the per-user pending limit Globus refuses the task: the client retries a minute later.
+      if (!result.accepted) this.sim.schedule(60, () => this.copy(src, dst, bytes, done));
+      return;
+    }
+    this.options.network.start(src.endpoint, dst.endpoint, bytes, (flow) => done(flow.state === 'done'));
+  }
+}
+
+export function linkClass(a: StorageLocation, b: StorageLocation): LinkClass {
+  if (a.site === b.site) return 'lan';
+  return a.region === b.region ? 'wan-region' : 'wan-inter';
+}

@@ -1,0 +1,166 @@
+/**
+ * A comparison of placement policies under common random numbers: every policy runs with the same seeds, so
+ * its runs see the same jobs, and the difference to the baseline (the first policy) is estimated per seed
+ * pair with a 95 % Student-t interval — the pairing removes the seed-to-seed variation both runs share.
+ *
+ * Runs go to worker threads, one run per task, as many at once as `parallel` says (default: the cores); the
+ * results are ordered by (policy, seed) whatever order they finish in.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { meanConfidenceInterval, pairedDifferenceInterval } from '../sim/stats/confidence.ts';
+import { orderedMetricKeys, runMetrics } from '../reports/metrics.ts';
+import {
+  SUMMARY_VERSION,
+  type ComparisonSummary,
+  type Estimate,
+  type PairedDifference,
+  type PolicyResult,
+  type RunSummary,
+} from '../reports/summary.ts';
+import type { RunRequest, RunReply } from './run-worker.ts';
+
+export interface CompareOptions {
+  /** Path of the scenario file (workers load it themselves). */
+  readonly scenarioFile: string;
+  readonly policies: readonly string[];
+  readonly seeds: readonly number[];
+  /** Runs at once (default: the machine's cores). */
+  readonly parallel?: number;
+  /** Told after each run. */
+  readonly onRun?: (run: RunSummary, done: number, total: number) => void;
+}
+
+export interface Comparison {
+  readonly comparison: ComparisonSummary;
+  /** Every run, by policy then seed. */
+  readonly runs: RunSummary[];
+}
+
+/** File name of a run under `runs/`: policy and seed, sortable. */
+export function runFileName(policy: string, seed: number): string {
+  return `${policy}--seed-${String(seed).padStart(4, '0')}.json`;
+}
+
+/**
+ * A metric of a run as compared: a workflow not finished by the horizon counts its makespan as the time
+ * simulated (a lower bound: the comparison then understates how much slower that policy is).
+ */
+export function comparedMetrics(run: RunSummary): Record<string, number> {
+  const metrics = runMetrics(run);
+  const out: Record<string, number> = {};
+  for (const [key, value] of Object.entries(metrics)) {
+    out[key] = value ?? (key === 'makespan' ? run.simulatedTime : 0);
+  }
+  return out;
+}
+
+function estimate(values: ArrayLike<number>): Estimate {
+  if (values.length < 2) {
+    const mean = values.length === 1 ? values[0] : Number.NaN;
+    return { mean, low: mean, high: mean, n: values.length };
+  }
+  const ci = meanConfidenceInterval(values);
+  return { mean: ci.mean, low: ci.lower, high: ci.upper, n: ci.n };
+}
+
+/** Folds the runs (all policies × seeds) into the comparison. */
+export function summarizeComparison(
+  scenario: string,
+  policies: readonly string[],
+  seeds: readonly number[],
+  runs: readonly RunSummary[],
+  wallSeconds: number,
+): ComparisonSummary {
+  const byPolicy = new Map(policies.map((p) => [p, seeds.map((seed) => find(runs, p, seed))]));
+  const values = new Map([...byPolicy].map(([p, rs]) => [p, rs.map((r) => comparedMetrics(r))] as const));
+  const keys = orderedMetricKeys(Object.keys(values.get(policies[0])?.[0] ?? {}));
+  const results: PolicyResult[] = policies.map((policy) => ({
+    policy,
+    metrics: Object.fromEntries(keys.map((k) => [k, estimate(values.get(policy)!.map((m) => m[k]))])),
+    runs: seeds.map((seed) => runFileName(policy, seed)),
+  }));
+  const baseline = policies[0];
+  const differences: PairedDifference[] = [];
+  for (const policy of policies.slice(1)) {
+    for (const metric of keys) {
+      const a = values.get(policy)!.map((m) => m[metric]);
+      const b = values.get(baseline)!.map((m) => m[metric]);
+      let e: Estimate;
+      if (seeds.length < 2) {
+        const d = a[0] - b[0];
+        e = { mean: d, low: d, high: d, n: 1 };
+      } else {
+        const ci = pairedDifferenceInterval(a, b);
+        e = { mean: ci.mean, low: ci.lower, high: ci.upper, n: ci.n };
+      }
+      differences.push({ policy, baseline, metric, estimate: e });
+    }
+  }
+  return {
+    version: SUMMARY_VERSION,
+    scenario,
+    seeds: [...seeds],
+    baseline,
+    policies: results,
+    differences,
+    wallSeconds,
+  };
+}
+
+function find(runs: readonly RunSummary[], policy: string, seed: number): RunSummary {
+  const run = runs.find((r) => r.policy === policy && r.seed === seed);
+  if (run === undefined) throw new Error(`comparison: no run of ${policy} with seed ${seed}`);
+  return run;
+}
+
+/** Runs every policy × seed in worker threads and folds them into the comparison. */
+export async function compareScenario(options: CompareOptions): Promise<Comparison> {
+  const start = performance.now();
+  const requests: RunRequest[] = options.policies.flatMap((policy) =>
+    options.seeds.map((seed) => ({ scenarioFile: options.scenarioFile, policy, seed })),
+  );
+  const parallel = Math.max(1, Math.min(options.parallel ?? availableParallelism(), requests.length));
+  const runs: RunSummary[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < requests.length) {
+      const request = requests[next++];
+      const run = await runInWorker(request);
+      runs.push(run);
+      options.onRun?.(run, runs.length, requests.length);
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+  const ordered = options.policies.flatMap((p) => options.seeds.map((s) => find(runs, p, s)));
+  const scenario = ordered[0]?.scenario ?? '';
+  const comparison = summarizeComparison(
+    scenario,
+    options.policies,
+    options.seeds,
+    ordered,
+    (performance.now() - start) / 1000,
+  );
+  return { comparison, runs: ordered };
+}
+
+/** One run in a worker thread of its own (the TypeScript sources load through tsx there too). */
+function runInWorker(request: RunRequest): Promise<RunSummary> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./run-worker.mjs', import.meta.url), { workerData: request });
+    let settled = false;
+    worker.once('message', (reply: RunReply) => {
+      settled = true;
+      if (reply.ok) resolve(reply.summary);
+      else reject(new Error(`${request.policy}, seed ${request.seed}: ${reply.error}`));
+      void worker.terminate();
+    });
+    worker.once('error', (error) => {
+      if (!settled) reject(error);
+    });
+    worker.once('exit', (code) => {
+      if (!settled)
+        reject(new Error(`${request.policy}, seed ${request.seed}: worker exited with code ${code}`));
+    });
+  });
+}

@@ -1,0 +1,549 @@
+/**
+ * A running world built from a scenario and a placement policy (SimGrid's split: the scenario's platform and
+ * application, the policy's deployment): the PanDA server and JEDI with the shared algorithms package, the
+ * providers behind two Harvester instances, the network with Rucio/FTS flows and Globus Transfer, the
+ * background load on the grid, and the workflows, each task routed by the policy when it is released.
+ *
+ * The run ends when every workflow has ended (if there are any), or at the horizon; then the metrics are folded into the
+ * RunSummary of reports/summary.ts.
+ *
+ * Random streams (besides the models' own): `workload/<workflow>/<task>/work` per workflow task,
+ * `workload/background/...` for the background, `panda/dispatch`, `globus/transfer`, `metrics/reservoir`.
+ */
+import { buildShareTree, type ShareTree } from '@pandasim/panda';
+import { Simulation } from '../../sim/engine.ts';
+import { RandomStreams } from '../../sim/random.ts';
+import { DataMover } from '../../models/data/mover.ts';
+import { GlobusTransferService } from '../../models/globus/transfer-service.ts';
+import { Jedi } from '../../models/jedi/jedi.ts';
+import type { GeneratedJob, JediTaskHandle, JediTaskInput } from '../../models/jedi/jedi-task.ts';
+import { FlowNetwork } from '../../models/network/flow-network.ts';
+import { buildRegionalTopology } from '../../models/network/regional-topology.ts';
+import {
+  PandaServer,
+  type JobTransition,
+  type NewJob,
+  type TableJob,
+} from '../../models/server/panda-server.ts';
+import {
+  Workflow,
+  type JobSlice,
+  type TaskExecutor,
+  type WorkflowTask,
+} from '../../models/workflow/workflow.ts';
+import { BackgroundLoad } from '../../models/workload/background.ts';
+import { SUMMARY_VERSION, type RunSummary, type TaskSummary } from '../../reports/summary.ts';
+import type { PlacementContext, PlacementPolicy, Route } from '../policies/policy.ts';
+import type { Scenario } from '../scenario.ts';
+import { buildCatalog, type Catalog, type ResourceInfo } from './catalog.ts';
+import { estimateTask } from './estimate.ts';
+import { RunMetrics } from './metrics.ts';
+import { buildPlatform, type BuiltPlatform } from './platform.ts';
+import { FuncxRoute } from './routes/funcx-route.ts';
+import { LocalFirstRoute } from './routes/local-first-route.ts';
+import { PandaTaskRoute, type WorkflowJob } from './routes/panda-route.ts';
+import { TaskRun } from './task-run.ts';
+import { WorkflowData } from './workflow-data.ts';
+
+/** Metrics sampling period of the time series, s. */
+export const SAMPLE_PERIOD = 600;
+/** Attempts a PanDA job gets (JEDI's `maxAttempt`; the task default is 3 [R]). */
+export const MAX_ATTEMPTS = 3;
+/** Causes after which a checkpointing payload resumes from its last checkpoint. */
+const RESUMABLE = new Set(['walltime', 'preempted', 'node-failure', 'site-downtime']);
+
+export interface RunOptions {
+  readonly scenario: Scenario;
+  readonly policy: PlacementPolicy;
+  readonly seed: number;
+  /** Called every simulated `SAMPLE_PERIOD` with the time reached (a progress bar). */
+  readonly progress?: (now: number, horizon: number) => void;
+}
+
+/** What the world keeps of a live PanDA job for metrics. */
+interface LiveJob {
+  readonly jobClass: string;
+  workflow: WorkflowJob | undefined;
+  createdAt: number;
+  startedAt: number;
+}
+
+export class World {
+  readonly sim = new Simulation();
+  readonly streams: RandomStreams;
+  readonly server: PandaServer;
+  readonly jedi: Jedi;
+  readonly catalog: Catalog;
+  readonly platform: BuiltPlatform;
+  readonly mover: DataMover;
+  readonly metrics: RunMetrics;
+  readonly workflows: Workflow[] = [];
+  private readonly shareTree: ShareTree;
+  private readonly data: WorkflowData;
+  private readonly runs = new Map<WorkflowTask, TaskRun>();
+  private readonly taskClass = new Map<number, string>();
+  private readonly live = new Map<number, LiveJob>();
+  private readonly pandaRoute: PandaTaskRoute;
+  private readonly funcxRoutes = new Map<string, FuncxRoute>();
+  private readonly localRoutes = new Map<string, LocalFirstRoute>();
+  private readonly directLive = new Map<string, number>();
+  private nextPayloadId = 1;
+  private openWorkflows = 0;
+
+  constructor(private readonly options: RunOptions) {
+    const { scenario } = options;
+    this.streams = new RandomStreams(options.seed);
+    this.shareTree = buildShareTree(scenario.shares);
+    this.catalog = buildCatalog(scenario.platform);
+    const corepower = Object.fromEntries(this.catalog.resources.map((r) => [r.name, r.corepower]));
+    this.server = new PandaServer({
+      clock: this.sim,
+      shareTree: this.shareTree,
+      rng: this.streams.stream('panda/dispatch'),
+      corepower,
+      maxAttempts: MAX_ATTEMPTS,
+      retrySpec: (job, cause) => this.retrySpec(job, cause),
+    });
+    this.platform = buildPlatform(this.sim, this.streams, scenario.platform, this.server);
+
+    const topology = buildRegionalTopology({
+      endpoints: this.catalog.resources.map((r) => ({
+        name: r.rse,
+        site: r.name,
+        region: r.region,
+        access: r.uplink,
+      })),
+      regions: scenario.platform.network.regions.map((r) => ({
+        name: r.name,
+        backbone: r.backbone,
+        latency: r.latency,
+      })),
+      interRegion: scenario.platform.network.links.map((l) => ({
+        between: [l.a, l.b] as const,
+        capacity: l.bandwidth,
+        latency: l.latency,
+      })),
+    });
+    const network = new FlowNetwork(this.sim, topology);
+    const globus = new GlobusTransferService(this.sim, network, this.streams.stream('globus/transfer'));
+    this.mover = new DataMover(this.sim, {
+      network,
+      globus,
+      locations: this.catalog.resources.map((r) => ({
+        endpoint: r.rse,
+        site: r.name,
+        region: r.region,
+        globus: r.kind === 'hpc' || r.kind === 'funcx',
+      })),
+    });
+    this.metrics = new RunMetrics(
+      this.sim,
+      this.streams.stream('metrics/reservoir'),
+      this.catalog.resources.map((r) => r.name),
+      this.shareTree.leafNames,
+    );
+    this.data = new WorkflowData(this.sim, this.mover, this.metrics);
+
+    this.jedi = new Jedi(this.sim, this.streams, {
+      server: this.server,
+      world: this.catalog.world,
+      shareTree: this.shareTree,
+      stageIn: (job, done) => this.stageIn(job, done),
+      stageOut: (job, done) => this.stageOut(job, done),
+    });
+    this.pandaRoute = new PandaTaskRoute(
+      (input) => this.submitToJedi(input),
+      this.catalog,
+      () => this.jedi.nextTaskID(),
+    );
+    this.server.observe((t) => this.onTransition(t));
+
+    const gridQueues = this.catalog.resources.flatMap((r) =>
+      r.kind === 'grid' && r.pandaQueue ? [r.pandaQueue] : [],
+    );
+    new BackgroundLoad(this.sim, this.streams, {
+      specs: scenario.background,
+      // The background is the grid's own production and analysis: it stays on the grid queues.
+      jedi: {
+        nextTaskID: () => this.jedi.nextTaskID(),
+        submit: (input) => this.submitToJedi({ ...input, spec: { ...input.spec, includedSite: gridQueues } }),
+      },
+    });
+    for (const spec of scenario.workflows) {
+      const workflow = new Workflow(spec, this.sim, (task) => this.executorOf(task), {
+        workflowEnded: () => {
+          if (--this.openWorkflows === 0) this.sim.stop();
+        },
+      });
+      for (const task of workflow.tasks) {
+        const run = new TaskRun(task, this.streams);
+        this.runs.set(task, run);
+        this.data.add(run);
+      }
+      this.workflows.push(workflow);
+      this.openWorkflows++;
+      this.sim.at(spec.submitAt, () => workflow.submit());
+    }
+    for (const harvester of this.platform.harvesters) harvester.start();
+    this.sim.schedule(SAMPLE_PERIOD, () => this.sample());
+  }
+
+  /** The work of each job of a workflow task (common random numbers: the same under every policy). */
+  taskWork(workflow: string, task: string): Float64Array {
+    for (const run of this.runs.values()) {
+      if (run.task.workflow === workflow && run.spec.name === task) return run.work.slice();
+    }
+    throw new Error(`world: no task ${workflow}/${task}`);
+  }
+
+  /** Runs to the end of the workflows or the horizon; returns the summary. */
+  run(): RunSummary {
+    const wallStart = performance.now();
+    // Without workflows (a background-only scenario) the run lasts the horizon.
+    this.sim.run(this.options.scenario.horizon);
+    this.metrics.sample();
+    return this.summary((performance.now() - wallStart) / 1000);
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // Routing
+
+  private executorOf(task: WorkflowTask): TaskExecutor {
+    const run = this.runs.get(task);
+    if (run === undefined) throw new Error(`world: no run for ${task.workflow}/${task.spec.name}`);
+    return {
+      run: (_task: WorkflowTask, slice: JobSlice, jobEnded: (index: number, ok: boolean) => void) => {
+        const route = this.options.policy.route(task.spec, this.placementContext());
+        run.route ??= route;
+        const indices = Array.from({ length: slice.count }, (_, k) => slice.first + k);
+        this.dispatch(run, route, indices, jobEnded);
+      },
+    };
+  }
+
+  private dispatch(
+    run: TaskRun,
+    route: Route,
+    indices: number[],
+    ended: (index: number, ok: boolean) => void,
+  ): void {
+    if (route.kind === 'panda') {
+      this.pandaRoute.runJobs(run, route, indices, ended);
+      return;
+    }
+    const counted = this.countDirect(run.jobClass, indices.length, ended);
+    if (route.kind === 'funcx') {
+      const funcx = this.funcxRoute(route.endpoint);
+      for (const index of indices) funcx.runJob(run, index, (ok) => counted(index, ok));
+      return;
+    }
+    this.localRoute(route.local, route.maxLocalWait, route.overflow).runJobs(run, indices, counted);
+  }
+
+  /** Jobs in the hands of a route outside PanDA, per job class: the live count the summary reports. */
+  private countDirect(
+    jobClass: string,
+    n: number,
+    ended: (index: number, ok: boolean) => void,
+  ): (index: number, ok: boolean) => void {
+    this.directLive.set(jobClass, (this.directLive.get(jobClass) ?? 0) + n);
+    return (index, ok) => {
+      this.directLive.set(jobClass, (this.directLive.get(jobClass) ?? 0) - 1);
+      ended(index, ok);
+    };
+  }
+
+  private funcxRoute(endpoint: string): FuncxRoute {
+    let route = this.funcxRoutes.get(endpoint);
+    if (route === undefined) {
+      route = new FuncxRoute(
+        this.sim,
+        this.streams,
+        this.platform.computeService,
+        this.resource(endpoint),
+        this.data,
+        this.metrics,
+        () => this.nextPayloadId++,
+      );
+      this.funcxRoutes.set(endpoint, route);
+    }
+    return route;
+  }
+
+  private localRoute(
+    local: string,
+    maxLocalWait: number,
+    overflow: Route & { kind: 'panda' },
+  ): LocalFirstRoute {
+    const key = `${local}\u0000${maxLocalWait}`;
+    let route = this.localRoutes.get(key);
+    if (route === undefined) {
+      const cluster = this.platform.locals.get(local);
+      if (cluster === undefined) throw new Error(`world: no local cluster ${local}`);
+      route = new LocalFirstRoute(
+        this.sim,
+        cluster,
+        this.resource(local),
+        maxLocalWait,
+        this.data,
+        this.metrics,
+        (run, indices, ended) => {
+          // Withdrawn jobs leave the local count and join PanDA's.
+          this.directLive.set(run.jobClass, (this.directLive.get(run.jobClass) ?? 0) - indices.length);
+          this.pandaRoute.runJobs(run, overflow, indices, (index, ok) => {
+            this.directLive.set(run.jobClass, (this.directLive.get(run.jobClass) ?? 0) + 1);
+            ended(index, ok);
+          });
+        },
+        () => this.nextPayloadId++,
+      );
+      this.localRoutes.set(key, route);
+    }
+    return route;
+  }
+
+  private placementContext(): PlacementContext {
+    const busy = (name: string) => {
+      const r = this.metrics.resource(name);
+      return { cores: r.coresBusy, gpus: r.gpusBusy };
+    };
+    const spent = this.spent();
+    return {
+      now: this.sim.now,
+      resources: this.catalog.resources,
+      estimate: (task, resource) => estimateTask(task, this.resource(resource), this.catalog.resources, busy),
+      spent,
+      budget: this.options.scenario.budget ?? 0,
+    };
+  }
+
+  private spent(): number {
+    let cost = 0;
+    for (const r of this.catalog.resources) {
+      if (r.pricePerSlotHour > 0) cost += this.platform.providers.get(r.name)?.usage(this.sim.now).cost ?? 0;
+    }
+    return cost;
+  }
+
+  private resource(name: string): ResourceInfo {
+    const r = this.catalog.resources.find((x) => x.name === name);
+    if (r === undefined) throw new Error(`world: no resource ${name}`);
+    return r;
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // PanDA jobs
+
+  private submitToJedi(input: JediTaskInput): JediTaskHandle {
+    this.taskClass.set(input.spec.jediTaskID, input.jobClass);
+    return this.jedi.submit({
+      ...input,
+      onEnd: (task) => {
+        this.taskClass.delete(task.jediTaskID);
+        input.onEnd?.(task);
+      },
+    });
+  }
+
+  private stageIn(job: GeneratedJob, done: () => void): void {
+    const workflowJob = this.pandaRoute.workflowJob(job);
+    if (workflowJob === undefined) {
+      done();
+      return;
+    }
+    // JEDI inserts the job (`assigned`) before it asks for the input transfer.
+    const live = this.live.get(job.PandaID);
+    if (live !== undefined) live.workflow = workflowJob;
+    // A copy that failed every attempt is counted by the mover (`transfersFailed`); the job is activated
+    // anyway, as PanDA's would be once Rucio gives up on the rule, and runs on what reached the site.
+    this.data.stageIn(workflowJob.run, workflowJob.resource, () => done());
+  }
+
+  private stageOut(job: GeneratedJob, done: () => void): void {
+    const workflowJob = this.pandaRoute.workflowJob(job);
+    if (workflowJob === undefined) {
+      done();
+      return;
+    }
+    this.data.stageOut(workflowJob.run, workflowJob.resource, () => done());
+  }
+
+  private onTransition(t: JobTransition): void {
+    const { job, to, now } = t;
+    let live = this.live.get(job.PandaID);
+    if (t.from === null) {
+      if (live === undefined) {
+        const jobClass = this.taskClass.get(job.jediTaskID) ?? 'unknown';
+        live = { jobClass, workflow: undefined, createdAt: now, startedAt: Number.NaN };
+        this.live.set(job.PandaID, live);
+        this.metrics.jobCreated(jobClass);
+      } else {
+        live.createdAt = now;
+        live.startedAt = Number.NaN;
+      }
+      return;
+    }
+    if (live === undefined) throw new Error(`world: job ${job.PandaID} moved without being inserted`);
+    const gpus = job.spec.payload.gpus;
+    if (to === 'sent' || to === 'running' || to === 'starting')
+      this.metrics.shareUsage(job.gshare, this.server.executingHs06(job.gshare));
+    if ((to === 'running' || to === 'starting') && Number.isNaN(live.startedAt)) {
+      live.startedAt = now;
+      this.metrics.started(job.computingSite, gpus, job.coreCount);
+      live.workflow?.run.started(now);
+      return;
+    }
+    if (to !== 'finished' && to !== 'failed' && to !== 'cancelled') return;
+    this.metrics.shareUsage(job.gshare, this.server.executingHs06(job.gshare));
+    if (to === 'cancelled') {
+      this.metrics.jobCancelled(live.jobClass);
+    } else {
+      this.metrics.attemptEnded({
+        jobClass: live.jobClass,
+        resource: job.computingSite,
+        ok: to === 'finished',
+        retried: t.retried,
+        wait: live.startedAt - live.createdAt,
+        run: Number.isNaN(live.startedAt) ? 0 : now - live.startedAt,
+        cores: job.coreCount,
+        gpus,
+        cause: t.cause,
+      });
+      if (to === 'finished') live.workflow?.run.finishedAt(job.computingSite);
+    }
+    if (!t.retried) this.live.delete(job.PandaID);
+  }
+
+  /** A killed attempt of a checkpointing workflow job resumes with the work left after its last checkpoint. */
+  private retrySpec(job: Readonly<TableJob>, cause: string | undefined): NewJob {
+    const live = this.live.get(job.PandaID);
+    const w = live?.workflow;
+    if (live === undefined || w === undefined || cause === undefined || !RESUMABLE.has(cause))
+      return job.spec;
+    const ran = this.sim.now - live.startedAt;
+    const kept = w.run.checkpointedWork(ran, w.resource, w.cpuOnly);
+    if (!(kept > 0)) return job.spec;
+    w.run.progress[w.index] = Math.min(w.run.work[w.index], w.run.progress[w.index] + kept);
+    return { ...job.spec, payload: w.run.payload(job.PandaID, w.index, w.resource, w.cpuOnly) };
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // Sampling and the summary
+
+  private sample(): void {
+    this.metrics.sample();
+    this.options.progress?.(this.sim.now, this.options.scenario.horizon);
+    this.sim.schedule(SAMPLE_PERIOD, () => this.sample());
+  }
+
+  private summary(wallSeconds: number): RunSummary {
+    const { scenario, policy, seed } = this.options;
+    const now = this.sim.now;
+    const liveByClass = new Map<string, number>();
+    for (const job of this.live.values())
+      liveByClass.set(job.jobClass, (liveByClass.get(job.jobClass) ?? 0) + 1);
+    for (const [jobClass, n] of this.directLive)
+      liveByClass.set(jobClass, (liveByClass.get(jobClass) ?? 0) + n);
+    const jobClasses = this.metrics.jobClasses((c) => liveByClass.get(c) ?? 0);
+    const achieved = this.metrics.achievedShares();
+    const resources = this.catalog.resources.map((r) => {
+      const counters = this.metrics.resource(r.name);
+      const usage = this.platform.providers.get(r.name)?.usage(now);
+      const capacity = r.gpus > 0 ? r.gpus : r.cores;
+      const held = r.gpus > 0 ? (usage?.gpuSeconds ?? 0) : (usage?.coreSeconds ?? 0);
+      return {
+        name: r.name,
+        kind: r.kind,
+        utilisation: now > 0 && capacity > 0 ? held / (capacity * now) : 0,
+        cpuHours: (usage?.coreSeconds ?? counters.coreSeconds) / 3600,
+        gpuHours: (usage?.gpuSeconds ?? counters.gpuSeconds) / 3600,
+        cost: usage?.cost ?? 0,
+        jobsFinished: counters.finished,
+        jobsFailed: counters.failed,
+      };
+    });
+    const sum = (f: (c: (typeof jobClasses)[number]) => number) => jobClasses.reduce((a, c) => a + f(c), 0);
+    return {
+      version: SUMMARY_VERSION,
+      scenario: scenario.name,
+      policy: policy.name,
+      seed,
+      simulatedTime: now,
+      horizon: scenario.horizon,
+      wallSeconds,
+      eventsProcessed: this.sim.eventsProcessed,
+      workflows: this.workflows.map((w) => ({
+        name: w.name,
+        user: w.spec.user,
+        submitted: w.submittedAt,
+        end: Number.isNaN(w.endedAt) ? null : w.endedAt,
+        makespan: Number.isNaN(w.endedAt) ? null : w.endedAt - w.submittedAt,
+        tasks: w.tasks.map((t) => this.taskSummary(t)),
+      })),
+      jobClasses,
+      cpuHours: sum((c) => c.cpuHours),
+      gpuHours: sum((c) => c.gpuHours),
+      bytesMoved: { ...this.mover.bytesMoved },
+      wastedCoreHours: sum((c) => c.wastedCoreHours),
+      wastedGpuHours: sum((c) => c.wastedGpuHours),
+      cost: resources.reduce((a, r) => a + r.cost, 0),
+      shares: this.shareTree.leafNames.map((name) => ({
+        name,
+        target: this.shareTree.norm[this.shareTree.nodeIndex.get(name) ?? 0] / 100,
+        achieved: achieved.get(name) ?? 0,
+      })),
+      resources,
+      runningJobs: this.metrics.runningJobs(),
+      gpusBusy: this.metrics.gpusBusy(),
+      shareUsage: this.metrics.shareSeriesSummary(),
+      waitSamples: this.metrics.waitSamples(),
+      transferSamples: reservoir(this.mover.transferTimes, this.streams.stream('metrics/transfers')),
+    };
+  }
+
+  private taskSummary(task: WorkflowTask): TaskSummary {
+    const run = this.runs.get(task);
+    if (run === undefined) throw new Error(`world: no run for ${task.spec.name}`);
+    return {
+      workflow: task.workflow,
+      task: task.spec.name,
+      jediTaskID: run.jediTaskIDs[0] ?? 0,
+      route: routeLabel(run.route),
+      submitted: Number.isNaN(task.releasedAt) ? 0 : task.releasedAt,
+      start: Number.isNaN(run.firstStart) ? null : run.firstStart,
+      end: Number.isNaN(task.endedAt) ? null : task.endedAt,
+      nJobs: task.spec.nJobs,
+      nFinished: task.finished,
+      nFailed: task.failed,
+      jobsPerResource: { ...run.jobsPerResource },
+      bytesIn: run.bytesIn,
+      bytesOut: run.bytesOut,
+      transferTime: Number.isNaN(run.firstTransfer) ? 0 : run.lastTransfer - run.firstTransfer,
+    };
+  }
+}
+
+function routeLabel(route: Route | null): string {
+  if (route === null) return 'not-released';
+  if (route.kind === 'funcx') return `funcx:${route.endpoint}`;
+  if (route.kind === 'local-first') return `local-first:${route.local}`;
+  return route.queues === null
+    ? 'panda:all'
+    : `panda:${route.queues.length} queues${route.cpuOnly ? ' (cpu)' : ''}`;
+}
+
+/** At most SAMPLE_SIZE values, each equally likely kept, sorted (for CDF charts). */
+function reservoir(values: readonly number[], rng: { next(): number }): number[] {
+  const size = 2000;
+  const kept = values.slice(0, size);
+  for (let i = size; i < values.length; i++) {
+    const k = Math.floor(rng.next() * (i + 1));
+    if (k < size) kept[k] = values[i];
+  }
+  return kept.sort((a, b) => a - b);
+}
+
+/** Runs one scenario under one policy and seed. */
+export function runWorld(options: RunOptions): RunSummary {
+  return new World(options).run();
+}
