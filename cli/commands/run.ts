@@ -2,11 +2,12 @@
  * `pandasim run SCENARIO`: one policy, one seed. Writes summary.json (the metrics contract), the report with
  * its tables and charts, and prints a short summary.
  */
-import { join } from 'node:path';
+import { closeSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { writeJsonAtomic } from '../../reports/files.ts';
 import { writeRunReport } from '../../reports/report.ts';
-import { runWorld } from '../../scenarios/world/world.ts';
+import { EVENT_LOG_HEADER, runWorld } from '../../scenarios/world/world.ts';
 import { InputError } from '../errors.ts';
 import { Progress } from '../progress.ts';
 import { policyInput, scenarioInput } from '../scenario-input.ts';
@@ -19,6 +20,37 @@ interface RunArgs {
   out?: string;
   quiet: boolean;
   json: boolean;
+  'event-log'?: string;
+}
+
+/** Streams lines to `file` through a temporary file renamed at the end, so a failed run leaves no half log. */
+class LineFile {
+  private readonly temp: string;
+  private readonly fd: number;
+  private buffer: string[] = [];
+
+  constructor(private readonly file: string) {
+    mkdirSync(dirname(file), { recursive: true });
+    this.temp = `${file}.${process.pid}.tmp`;
+    this.fd = openSync(this.temp, 'w');
+  }
+
+  write(line: string): void {
+    this.buffer.push(line);
+    if (this.buffer.length >= 10_000) this.flush();
+  }
+
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+    renameSync(this.temp, this.file);
+  }
+
+  private flush(): void {
+    if (this.buffer.length === 0) return;
+    writeSync(this.fd, `${this.buffer.join('\n')}\n`);
+    this.buffer = [];
+  }
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
@@ -35,6 +67,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       })
       .option('quiet', { type: 'boolean', default: false, describe: 'no progress display' })
       .option('json', { type: 'boolean', default: false, describe: 'print summary.json to stdout' })
+      .option('event-log', { type: 'string', describe: 'write every job transition to this CSV file' })
       .example(
         '$0 run ml-detector-sim-small --policy lcf-harvester --seed 2',
         'the small workflow, LCF via Harvester',
@@ -48,13 +81,17 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const policy = policyInput(args.policy);
     const out = args.out ?? join('results', scenario.name, `${policy.name}-${args.seed}`);
     const progress = new Progress(`${scenario.name} / ${policy.name}`, args.quiet || args.json);
+    const log = args['event-log'] === undefined ? undefined : new LineFile(args['event-log']);
+    log?.write(EVENT_LOG_HEADER);
     const summary = runWorld({
       scenario,
       policy,
       seed: args.seed,
+      eventLog: log === undefined ? undefined : (line) => log.write(line),
       progress: (now, horizon) => progress.update(now / horizon, `${(now / 86_400).toFixed(1)} d simulated`),
     });
     progress.done();
+    log?.close();
     writeJsonAtomic(join(out, 'summary.json'), summary);
     await writeRunReport(out, summary);
     if (args.json) console.log(JSON.stringify(summary, null, 2));

@@ -58,7 +58,13 @@ export interface RunOptions {
   readonly seed: number;
   /** Called every simulated `SAMPLE_PERIOD` with the time reached (a progress bar). */
   readonly progress?: (now: number, horizon: number) => void;
+  /** Receives one CSV line per job transition (EVENT_LOG_HEADER's columns), when the caller wants the log. */
+  readonly eventLog?: (line: string) => void;
 }
+
+/** Columns of the event log: one row per insert or move of a PanDA job. */
+export const EVENT_LOG_HEADER =
+  'time,PandaID,attemptNr,jediTaskID,jobClass,computingSite,gshare,from,to,cause';
 
 /** What the world keeps of a live PanDA job for metrics. */
 interface LiveJob {
@@ -371,6 +377,7 @@ export class World {
   private onTransition(t: JobTransition): void {
     const { job, to, now } = t;
     let live = this.live.get(job.PandaID);
+    if (this.options.eventLog !== undefined) this.logTransition(t, live?.jobClass);
     if (t.from === null) {
       if (live === undefined) {
         const jobClass = this.taskClass.get(job.jediTaskID) ?? 'unknown';
@@ -412,6 +419,26 @@ export class World {
       if (to === 'finished') live.workflow?.run.finishedAt(job.computingSite);
     }
     if (!t.retried) this.live.delete(job.PandaID);
+  }
+
+  private logTransition(t: JobTransition, known: string | undefined): void {
+    const { job } = t;
+    const jobClass = known ?? this.taskClass.get(job.jediTaskID) ?? 'unknown';
+    const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+    this.options.eventLog?.(
+      [
+        t.now,
+        job.PandaID,
+        job.attemptNr,
+        job.jediTaskID,
+        quote(jobClass),
+        quote(job.computingSite),
+        quote(job.gshare),
+        t.from ?? '',
+        t.to,
+        t.cause ?? '',
+      ].join(','),
+    );
   }
 
   /** A killed attempt of a checkpointing workflow job resumes with the work left after its last checkpoint. */

@@ -23,6 +23,7 @@ const noWall = (s: RunSummary) => JSON.stringify({ ...s, wallSeconds: 0 });
 describe('pandasim run', () => {
   it('writes summary.json and the report, prints where each task ran, and matches an in-process run', () => {
     const out = mkdtempSync(join(tmpdir(), 'pandasim-run-'));
+    const log = join(out, 'events.csv');
     const r = pandasim(
       'run',
       'ml-detector-sim-small',
@@ -32,6 +33,8 @@ describe('pandasim run', () => {
       '2',
       '--out',
       out,
+      '--event-log',
+      log,
     );
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
@@ -39,6 +42,21 @@ describe('pandasim run', () => {
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as RunSummary;
     expect(summary.policy).toBe('lcf-harvester');
     expect(existsSync(join(out, 'report.html'))).toBe(true);
+    // The event log: a row per job transition; every job's last row is a final state or it was live at the end.
+    const [header, ...rows] = readFileSync(log, 'utf8').trimEnd().split('\n');
+    expect(header).toBe('time,PandaID,attemptNr,jediTaskID,jobClass,computingSite,gshare,from,to,cause');
+    const last = new Map<string, string>();
+    for (const row of rows) {
+      const cells = row.split(',');
+      last.set(cells[1], cells[8]);
+    }
+    const ended = [...last.values()].filter((to) => ['finished', 'failed', 'cancelled'].includes(to)).length;
+    const counted = summary.jobClasses.reduce(
+      (a, c) => a + c.counts.finished + c.counts.failed + c.counts.cancelled,
+      0,
+    );
+    expect(ended).toBe(counted);
+    expect(last.size - ended).toBe(summary.jobClasses.reduce((a, c) => a + c.counts.live, 0));
     const scenario = loadScenario(resolveScenario('ml-detector-sim-small'));
     const local = runWorld({ scenario, policy: policyByName('lcf-harvester'), seed: 2 });
     expect(noWall(summary)).toBe(noWall(JSON.parse(JSON.stringify(local)) as RunSummary));
