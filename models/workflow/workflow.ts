@@ -164,7 +164,7 @@ export class Workflow {
     if (ended(task.state)) return;
     const target = this.target(task);
     if (task.finished + task.failed < target) return;
-    if (task.finished === 0 || target < task.spec.nJobs) task.state = 'failed';
+    if (task.finished === 0) task.state = 'failed';
     else task.state = task.failed > 0 ? 'finished' : 'done';
     task.endedAt = this.clock.now;
     this.open--;

@@ -11,8 +11,11 @@ export const earliestCompletion: PlacementPolicy = {
   route: (task, ctx) => {
     const candidates: { estimate: TaskEstimate; route: Route }[] = [];
     const grid = queuesOf(ctx, ['grid']);
+    const overflow = queuesOf(ctx, ['grid', 'hpc']);
     for (const r of ctx.resources) {
       if (r.kind === 'cloud') continue;
+      // LCF PQs are GPU-only (the brokerage's hardware check turns CPU tasks away from them).
+      if (task.kind === 'cpu' && r.kind === 'hpc') continue;
       if (task.kind === 'gpu' && r.gpus === 0 && task.cpuPerGpuSecond === undefined) continue;
       const estimate = ctx.estimate(task, r.name);
       if (!Number.isFinite(estimate.total)) continue;
@@ -20,7 +23,7 @@ export const earliestCompletion: PlacementPolicy = {
       if (r.kind === 'grid') route = panda(grid, task.kind === 'gpu');
       else if (r.kind === 'funcx') route = { kind: 'funcx', endpoint: r.name };
       else if (r.kind === 'local')
-        route = { kind: 'local-first', local: r.name, maxLocalWait: Infinity, overflow: panda(grid) };
+        route = { kind: 'local-first', local: r.name, maxLocalWait: Infinity, overflow: panda(overflow) };
       else route = panda([r.pandaQueue ?? r.name]);
       candidates.push({ estimate, route });
     }
