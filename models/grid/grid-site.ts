@@ -58,7 +58,8 @@ export class GridSite extends RuntimeProvider<ProviderWorker> {
   private ready: ProviderWorker[] = [];
   private readyHead = 0;
   private readonly holding = new Set<ProviderWorker>();
-  private freeSlots: number;
+  /** Cores not held by a running worker (partitionable slots: a worker holds the cores it asks for). */
+  private freeCores: number;
   private matchScheduled = false;
 
   constructor(
@@ -69,7 +70,7 @@ export class GridSite extends RuntimeProvider<ProviderWorker> {
     super();
     this.name = params.name;
     this.params = params;
-    this.freeSlots = params.slots;
+    this.freeCores = params.slots * params.coresPerSlot;
     this.placement = {
       provider: params.name,
       resource: params.name,
@@ -93,8 +94,9 @@ export class GridSite extends RuntimeProvider<ProviderWorker> {
     return this.params.slots;
   }
 
-  get busySlots(): number {
-    return this.params.slots - this.freeSlots;
+  /** Cores held by running workers. */
+  get busyCores(): number {
+    return this.params.slots * this.params.coresPerSlot - this.freeCores;
   }
 
   /** Whether the site is online now. */
@@ -149,9 +151,16 @@ export class GridSite extends RuntimeProvider<ProviderWorker> {
   private readonly match = (): void => {
     this.matchScheduled = false;
     if (!this.downtimes.online) return;
-    while (this.freeSlots > 0 && this.readyHead < this.ready.length) {
-      const worker = this.ready[this.readyHead++];
-      if (worker.status === 'submitted') this.start(worker);
+    // First come, first served: a pilot that does not fit holds back the ones behind it (no backfill).
+    while (this.readyHead < this.ready.length) {
+      const worker = this.ready[this.readyHead];
+      if (worker.status !== 'submitted') {
+        this.readyHead++;
+        continue;
+      }
+      if (worker.request.cores > this.freeCores) break;
+      this.readyHead++;
+      this.start(worker);
     }
     if (this.readyHead > 1024 && 2 * this.readyHead > this.ready.length) {
       this.ready = this.ready.slice(this.readyHead);
@@ -161,7 +170,7 @@ export class GridSite extends RuntimeProvider<ProviderWorker> {
 
   private start(worker: ProviderWorker): void {
     const params = this.params;
-    this.freeSlots--;
+    this.freeCores -= worker.request.cores;
     this.holding.add(worker);
     const walltime = Math.min(worker.request.walltime, params.maxWalltime);
     this.runtime.start(worker, this.placement, { cores: worker.request.cores, gpus: 0, walltime });
@@ -179,7 +188,7 @@ export class GridSite extends RuntimeProvider<ProviderWorker> {
   private readonly onWorkerEnd = (worker: ProviderWorker, wasRunning: boolean): void => {
     if (!wasRunning) return;
     this.holding.delete(worker);
-    this.freeSlots++;
+    this.freeCores += worker.request.cores;
     this.requestMatch();
   };
 

@@ -163,7 +163,7 @@ describe('GridSite timing', () => {
     // Slots: 1000 s and 2000 s start at 0; the 500 s payload takes the first free slot at 1000, the 700 s
     // one the next at 1500.
     expect(logs.map((log) => log.startedAt)).toEqual([0, 0, 1000, 1500]);
-    expect([site.queued, site.running, site.busySlots]).toEqual([0, 0, 0]);
+    expect([site.queued, site.running, site.busyCores]).toEqual([0, 0, 0]);
   });
 
   it('runs the same payload in cpuWork / (cores · corepower)', () => {
@@ -369,7 +369,7 @@ describe('GridSite submissions', () => {
     expect(queuedLog.worker.status).toBe('cancelled');
     expect(queuedLog.startedAt).toBeUndefined();
     expect(runningLog.outcome).toEqual({ ok: false, wallTime: 500, cause: 'cancelled' });
-    expect([site.queued, site.running, site.busySlots]).toEqual([0, 0, 0]);
+    expect([site.queued, site.running, site.busyCores]).toEqual([0, 0, 0]);
   });
 
   it('gives the same history for the same seed', () => {
