@@ -11,9 +11,9 @@ export const costAware: PlacementPolicy = {
   route: (task, ctx) => {
     if (task.kind === 'cpu') return panda(queuesOf(ctx, ['grid']));
     const lcf = queuesOf(ctx, ['hpc']);
-    const clouds = ctx.resources.filter((r) => r.kind === 'cloud' && r.pandaQueue !== null);
+    const clouds = ctx.resources.filter((r) => r.kind === 'cloud' && r.pandaQueues.length > 0);
     const left = ctx.budget - ctx.spent;
     const affordable = clouds.filter((c) => ctx.estimate(task, c.name).cost <= left);
-    return panda([...lcf, ...affordable.map((c) => c.pandaQueue ?? c.name)]);
+    return panda([...lcf, ...affordable.flatMap((c) => c.pandaQueues)]);
   },
 };

@@ -24,7 +24,7 @@ export const earliestCompletion: PlacementPolicy = {
       else if (r.kind === 'funcx') route = { kind: 'funcx', endpoint: r.name };
       else if (r.kind === 'local')
         route = { kind: 'local-first', local: r.name, maxLocalWait: Infinity, overflow: panda(overflow) };
-      else route = panda([r.pandaQueue ?? r.name]);
+      else route = panda(r.pandaQueues);
       candidates.push({ estimate, route });
     }
     if (candidates.length === 0) throw new Error(`earliest-completion: no resource can run ${task.name}`);

@@ -61,9 +61,7 @@ export interface PlacementPolicy {
 
 /** PanDA queues of the given resource kinds. */
 export function queuesOf(ctx: PlacementContext, kinds: readonly ResourceInfo['kind'][]): string[] {
-  return ctx.resources.flatMap((r) =>
-    r.pandaQueue !== null && kinds.includes(r.kind) ? [r.pandaQueue] : [],
-  );
+  return ctx.resources.flatMap((r) => (kinds.includes(r.kind) ? r.pandaQueues : []));
 }
 
 export function panda(queues: readonly string[] | null, cpuOnly = false): PandaRoute {

@@ -47,8 +47,8 @@ export interface ResourceInfo {
   readonly pricePerSlotHour: number;
   /** Typical wait of a worker in the provider's queue, s (the mean of its model). */
   readonly typicalWait: number;
-  /** The PanDA queue serving it; null for the local cluster. */
-  readonly pandaQueue: string | null;
+  /** The PanDA queues serving it (a grid site has a multi-core and a single-core one); none for the local cluster. */
+  readonly pandaQueues: readonly string[];
 }
 
 /** CRIC's `corepower`-style CPU entry every x86 queue publishes. */
@@ -116,6 +116,11 @@ function closeness(regionA: string, regionB: string): number {
   return regionA === regionB ? DEFAULT_CLOSENESS.sameRegion : DEFAULT_CLOSENESS.interRegion;
 }
 
+/** The single-core PanDA queue of a grid site. */
+export function scoreQueue(site: string): string {
+  return `${site}_SCORE`;
+}
+
 export interface Catalog {
   readonly world: StaticWorld;
   readonly resources: readonly ResourceInfo[];
@@ -166,20 +171,26 @@ export function buildCatalog(platform: Platform): Catalog {
 
   for (const s of platform.gridSites) {
     const rse = addEndpoint(s.name, s.storage);
-    const memoryMB = s.coresPerSlot * s.memoryPerCoreMB;
-    queues.push(
-      productionQueue({
-        name: s.name,
-        site: s.name,
-        coreCount: s.coresPerSlot,
-        corepower: s.hs06PerCore,
-        memoryMB,
-        maxtime: s.maxWalltime,
-        cores: s.slots * s.coresPerSlot,
-        nucleus: s.nucleus,
-        gpu: null,
-      }),
-    );
+    // A multi-core PQ of whole slots and a single-core PQ, both on the site's batch cores (the split PanDA
+    // had before unified queues; a pledge counts the whole site for each).
+    for (const [name, coreCount] of [
+      [s.name, s.coresPerSlot],
+      [scoreQueue(s.name), 1],
+    ] as const) {
+      queues.push(
+        productionQueue({
+          name,
+          site: s.name,
+          coreCount,
+          corepower: s.hs06PerCore,
+          memoryMB: coreCount * s.memoryPerCoreMB,
+          maxtime: s.maxWalltime,
+          cores: s.slots * s.coresPerSlot,
+          nucleus: s.nucleus,
+          gpu: null,
+        }),
+      );
+    }
     resources.push({
       name: s.name,
       kind: 'grid',
@@ -195,7 +206,7 @@ export function buildCatalog(platform: Platform): Catalog {
       jobsPerSlot: 1,
       pricePerSlotHour: 0,
       typicalWait: s.queueWait.mean,
-      pandaQueue: s.name,
+      pandaQueues: [s.name, scoreQueue(s.name)],
     });
     regionOf.set(s.name, s.region);
   }
@@ -235,7 +246,7 @@ export function buildCatalog(platform: Platform): Catalog {
       jobsPerSlot: 1,
       pricePerSlotHour: 0,
       typicalWait: queue ? queue.wait.mean : 3600,
-      pandaQueue: h.name,
+      pandaQueues: [h.name],
     });
     regionOf.set(h.name, h.region);
   }
@@ -275,7 +286,7 @@ export function buildCatalog(platform: Platform): Catalog {
       jobsPerSlot: f.workersPerNode,
       pricePerSlotHour: 0,
       typicalWait: queue ? queue.wait.mean : 3600,
-      pandaQueue: f.name,
+      pandaQueues: [f.name],
     });
     regionOf.set(f.name, f.region);
   }
@@ -310,7 +321,7 @@ export function buildCatalog(platform: Platform): Catalog {
       jobsPerSlot: null,
       pricePerSlotHour: c.pricePerNodeHour,
       typicalWait: CLOUD_DEFAULTS.nodeProvisioning.mean + CLOUD_DEFAULTS.podStartCached.mean,
-      pandaQueue: c.name,
+      pandaQueues: [c.name],
     });
     regionOf.set(c.name, c.region);
   }
@@ -331,7 +342,7 @@ export function buildCatalog(platform: Platform): Catalog {
       jobsPerSlot: null,
       pricePerSlotHour: 0,
       typicalWait: 0,
-      pandaQueue: null,
+      pandaQueues: [],
     });
     regionOf.set(l.name, l.region);
   }
@@ -341,7 +352,7 @@ export function buildCatalog(platform: Platform): Catalog {
     nuclei[s.name] = {
       name: s.name,
       state: 'ACTIVE',
-      allPandaSites: [s.name],
+      allPandaSites: [s.name, scoreQueue(s.name)],
       defaultEndpointOut: `${s.name}_DATADISK`,
       endpointsByToken: { ATLASDATADISK: `${s.name}_DATADISK` },
     };
@@ -362,6 +373,6 @@ export function buildCatalog(platform: Platform): Catalog {
   return {
     world,
     resources,
-    byQueue: new Map(resources.flatMap((r) => (r.pandaQueue ? [[r.pandaQueue, r]] : []))),
+    byQueue: new Map(resources.flatMap((r) => r.pandaQueues.map((q) => [q, r] as const))),
   };
 }

@@ -35,6 +35,7 @@ import { LocalCluster } from '../../models/local/local-cluster.ts';
 import type { Provider } from '../../models/provider/worker.ts';
 import { BATCH_SYSTEMS } from '../../models/grid/batch-systems.ts';
 import type { Platform } from '../scenario.ts';
+import { scoreQueue } from './catalog.ts';
 
 const HOUR = 3600;
 
@@ -95,24 +96,30 @@ export function buildPlatform(
       }),
     );
     providers.set(s.name, site);
-    central.push({
-      config: queueConfig(GRID_PULL_TEMPLATE, {
-        queueName: s.name,
-        // [E] a site keeps pilots queued in proportion to its size: the template's ratio with its slots as cap.
-        nQueueLimitWorkerMax: Math.max(100, s.slots),
-        walltimeLimit: s.maxWalltime,
-        // Pilots of unified queues ask for any production or analysis job (fairshare.md §5.1 dispatch filter).
-        prodSourceLabel: 'unified',
-        submitter: {
-          nCorePerNode: s.coresPerSlot,
-          memoryPerNodeMB: s.coresPerSlot * s.memoryPerCoreMB,
-          // Grid sites always have pilots coming (empty ones included, providers.md §5.1): the brokerage
-          // drops PQs without pilot requests in the last 3 h.
-          noPilotsWhenNoActiveJobs: false,
-        },
-      }),
-      plugin: new ProviderPlugin(pilotEnv('harvester-central'), site, 'gridCe'),
-    });
+    // Two pull queues on the site's cores: multi-core pilots of a whole slot, single-core pilots of one core.
+    for (const [queueName, cores] of [
+      [s.name, s.coresPerSlot],
+      [scoreQueue(s.name), 1],
+    ] as const) {
+      central.push({
+        config: queueConfig(GRID_PULL_TEMPLATE, {
+          queueName,
+          // [E] a site keeps pilots queued in proportion to its size: the template's ratio with its slots as cap.
+          nQueueLimitWorkerMax: Math.max(100, s.slots),
+          walltimeLimit: s.maxWalltime,
+          // Pilots ask for any production or analysis job (fairshare.md §5.1 dispatch filter).
+          prodSourceLabel: 'unified',
+          submitter: {
+            nCorePerNode: cores,
+            memoryPerNodeMB: cores * s.memoryPerCoreMB,
+            // Grid sites always have pilots coming (empty ones included, providers.md §5.1): the brokerage
+            // drops PQs without pilot requests in the last 3 h.
+            noPilotsWhenNoActiveJobs: false,
+          },
+        }),
+        plugin: new ProviderPlugin(pilotEnv('harvester-central'), site, 'gridCe'),
+      });
+    }
   }
 
   const machines = new Map<string, HpcMachine>();

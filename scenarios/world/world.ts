@@ -32,6 +32,7 @@ import {
   type WorkflowTask,
 } from '../../models/workflow/workflow.ts';
 import { BackgroundLoad } from '../../models/workload/background.ts';
+import { PriorityMassage } from '../../models/server/priority-massage.ts';
 import { SUMMARY_VERSION, type RunSummary, type TaskSummary } from '../../reports/summary.ts';
 import type { PlacementContext, PlacementPolicy, Route } from '../policies/policy.ts';
 import type { Scenario } from '../scenario.ts';
@@ -101,7 +102,7 @@ export class World {
     this.streams = new RandomStreams(options.seed);
     this.shareTree = buildShareTree(scenario.shares);
     this.catalog = buildCatalog(scenario.platform);
-    const corepower = Object.fromEntries(this.catalog.resources.map((r) => [r.name, r.corepower]));
+    const corepower = Object.fromEntries([...this.catalog.byQueue].map(([queue, r]) => [queue, r.corepower]));
     this.server = new PandaServer({
       clock: this.sim,
       shareTree: this.shareTree,
@@ -163,10 +164,11 @@ export class World {
       () => this.jedi.nextTaskID(),
     );
     this.server.observe((t) => this.onTransition(t));
+    // The analysis watchdog's user-priority massage (fairshare.md §3.3): its loop of 300 s under a 6-minute
+    // lock runs it every 10 min; job heartbeats (every 30 min) keep running jobs in the last hour's usage.
+    new PriorityMassage(this.server, this.sim, { periodS: 600, heartbeatS: 1800 }).start();
 
-    const gridQueues = this.catalog.resources.flatMap((r) =>
-      r.kind === 'grid' && r.pandaQueue ? [r.pandaQueue] : [],
-    );
+    const gridQueues = this.catalog.resources.flatMap((r) => (r.kind === 'grid' ? r.pandaQueues : []));
     new BackgroundLoad(this.sim, this.streams, {
       specs: scenario.background,
       // The background is the grid's own production and analysis: it stays on the grid queues.
@@ -392,11 +394,13 @@ export class World {
     }
     if (live === undefined) throw new Error(`world: job ${job.PandaID} moved without being inserted`);
     const gpus = job.spec.payload.gpus;
+    // A grid site has two PQs; metrics count by resource.
+    const resource = this.catalog.byQueue.get(job.computingSite)?.name ?? job.computingSite;
     if (to === 'sent' || to === 'running' || to === 'starting')
       this.metrics.shareUsage(job.gshare, this.server.executingHs06(job.gshare));
     if ((to === 'running' || to === 'starting') && Number.isNaN(live.startedAt)) {
       live.startedAt = now;
-      this.metrics.started(job.computingSite, gpus, job.coreCount);
+      this.metrics.started(resource, gpus, job.coreCount);
       live.workflow?.run.started(now);
       return;
     }
@@ -407,7 +411,7 @@ export class World {
     } else {
       this.metrics.attemptEnded({
         jobClass: live.jobClass,
-        resource: job.computingSite,
+        resource,
         ok: to === 'finished',
         retried: t.retried,
         wait: live.startedAt - live.createdAt,
@@ -416,7 +420,7 @@ export class World {
         gpus,
         cause: t.cause,
       });
-      if (to === 'finished') live.workflow?.run.finishedAt(job.computingSite);
+      if (to === 'finished') live.workflow?.run.finishedAt(resource);
     }
     if (!t.retried) this.live.delete(job.PandaID);
   }

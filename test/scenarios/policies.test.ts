@@ -27,7 +27,7 @@ const GRID_A: ResourceInfo = {
   jobsPerSlot: 1,
   pricePerSlotHour: 0,
   typicalWait: 1800,
-  pandaQueue: 'GRID_A',
+  pandaQueues: ['GRID_A'],
 };
 const GRID_B: ResourceInfo = {
   ...GRID_A,
@@ -38,7 +38,7 @@ const GRID_B: ResourceInfo = {
   cores: 3000,
   corepower: 14,
   typicalWait: 1200,
-  pandaQueue: 'GRID_B',
+  pandaQueues: ['GRID_B'],
 };
 /** Ten Polaris-like nodes: 32 cores and 4 A100s each, a PanDA job per node. */
 const POLARIS: ResourceInfo = {
@@ -56,7 +56,7 @@ const POLARIS: ResourceInfo = {
   jobsPerSlot: 1,
   pricePerSlotHour: 0,
   typicalWait: 3600,
-  pandaQueue: 'POLARIS',
+  pandaQueues: ['POLARIS'],
 };
 /** Four nodes behind Globus Compute, one worker per GPU. */
 const FUNCX: ResourceInfo = {
@@ -68,7 +68,7 @@ const FUNCX: ResourceInfo = {
   gpus: 16,
   jobsPerSlot: 4,
   typicalWait: 1800,
-  pandaQueue: 'ALCF_FUNCX',
+  pandaQueues: ['ALCF_FUNCX'],
 };
 /** Two 4-GPU nodes at 36 USD per node-hour. */
 const CLOUD: ResourceInfo = {
@@ -86,7 +86,7 @@ const CLOUD: ResourceInfo = {
   jobsPerSlot: null,
   pricePerSlotHour: 36,
   typicalWait: 300,
-  pandaQueue: 'CLOUD',
+  pandaQueues: ['CLOUD'],
 };
 const LOCAL: ResourceInfo = {
   name: 'LOCAL',
@@ -103,7 +103,7 @@ const LOCAL: ResourceInfo = {
   jobsPerSlot: null,
   pricePerSlotHour: 0,
   typicalWait: 0,
-  pandaQueue: null,
+  pandaQueues: [],
 };
 const RESOURCES = [GRID_A, GRID_B, POLARIS, FUNCX, CLOUD, LOCAL];
 
