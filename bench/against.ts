@@ -1,16 +1,13 @@
 /**
  * `pandasim bench --against REF`: the benchmarks of git revision REF and of the working tree, run interleaved in
  * the same session, reported as ratios. Machines here are shared and noisy, so an absolute figure from another
- * day says little; two builds alternating round by round see the same noise.
- *
- * REF is checked out into a temporary worktree. When its lockfile equals the working tree's, it borrows the
- * installed packages (every top-level entry of node_modules linked, except the workspace package, which is
- * linked to REF's own copy); otherwise it gets its own `npm ci`.
+ * day says little; two builds alternating round by round see the same noise. REF runs from a temporary
+ * worktree (cli/revision.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkoutRevision } from '../cli/revision.ts';
 import { textTable } from '../reports/text-table.ts';
 import type { BenchResult } from './harness.ts';
 
@@ -39,54 +36,10 @@ export interface ComparisonRow {
 /** A ratio below this, beyond the measured noise, is a regression for `--check`. */
 export const REGRESSION_THRESHOLD = 0.9;
 
-export class RevisionError extends Error {}
-
-function git(cwd: string, args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-}
-
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-function prepareWorktree(
-  root: string,
-  ref: string,
-  log: (line: string) => void,
-): { dir: string; sha: string } {
-  let sha: string;
-  try {
-    sha = git(root, ['rev-parse', '--verify', `${ref}^{commit}`]);
-  } catch {
-    throw new RevisionError(`--against: '${ref}' is not a git revision of ${root}`);
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'pandasim-bench-'));
-  git(root, ['worktree', 'add', '--detach', dir, sha]);
-  if (!existsSync(join(dir, 'bench', 'run.ts'))) {
-    throw new RevisionError(
-      `--against: revision ${ref} (${sha.slice(0, 10)}) has no benchmarks (bench/run.ts)`,
-    );
-  }
-  const sameLock =
-    existsSync(join(dir, 'package-lock.json')) &&
-    readFileSync(join(dir, 'package-lock.json'), 'utf8') ===
-      readFileSync(join(root, 'package-lock.json'), 'utf8');
-  if (sameLock) {
-    const modules = join(dir, 'node_modules');
-    mkdirSync(modules);
-    for (const entry of readdirSync(join(root, 'node_modules'))) {
-      if (entry === '@pandasim') continue;
-      symlinkSync(join(root, 'node_modules', entry), join(modules, entry));
-    }
-    mkdirSync(join(modules, '@pandasim'));
-    symlinkSync(join(dir, 'models', 'panda'), join(modules, '@pandasim', 'panda'));
-  } else {
-    log(`revision ${ref} has another lockfile: installing its packages (npm ci)`);
-    execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'ignore' });
-  }
-  return { dir, sha };
 }
 
 function runSide(tree: string, quick: boolean, filter: string | undefined, out: string): BenchResult[] {
@@ -134,7 +87,12 @@ export function compareRounds(
 }
 
 export function benchAgainst(root: string, options: AgainstOptions): ComparisonRow[] {
-  const { dir, sha } = prepareWorktree(root, options.ref, options.log);
+  const { dir, sha, remove } = checkoutRevision(
+    root,
+    options.ref,
+    { file: join('bench', 'run.ts'), what: 'benchmarks' },
+    options.log,
+  );
   try {
     const refRounds: BenchResult[][] = [];
     const currentRounds: BenchResult[][] = [];
@@ -152,8 +110,7 @@ export function benchAgainst(root: string, options: AgainstOptions): ComparisonR
     }
     return compareRounds(refRounds, currentRounds);
   } finally {
-    git(root, ['worktree', 'remove', '--force', dir]);
-    rmSync(dir, { recursive: true, force: true });
+    remove();
   }
 }
 

@@ -9,7 +9,13 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Spec } from 'vega';
 import type { Chart } from './charts.ts';
-import { differenceKeyTable, policyKeyTable, runKeyTable, type KeyTable } from './key-tables.ts';
+import {
+  differenceKeyTable,
+  differencesHeading,
+  policyKeyTable,
+  runKeyTable,
+  type KeyTable,
+} from './key-tables.ts';
 import type { ComparisonSummary, RunSummary } from './summary.ts';
 import { num } from './text-table.ts';
 
@@ -214,7 +220,7 @@ export function comparisonHtml(comparison: ComparisonSummary, charts: readonly R
       ...(comparison.differences.length > 0
         ? [
             {
-              heading: `Differences from ${comparison.baseline}`,
+              heading: differencesHeading(comparison),
               note: 'Paired mean difference policy − baseline (95 % confidence interval).',
               table: differenceKeyTable(comparison),
             },

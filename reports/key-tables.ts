@@ -26,14 +26,27 @@ export function policyKeyTable(comparison: ComparisonSummary): KeyTable {
   };
 }
 
+/**
+ * What the differences are taken from: the comparison's baseline, or — in a comparison of two revisions, where
+ * each policy is paired with its own runs at the other revision — "their baselines".
+ */
+export function differencesHeading(comparison: ComparisonSummary): string {
+  const baselines = new Set(comparison.differences.map((d) => d.baseline));
+  return baselines.size <= 1 ? `Differences from ${comparison.baseline}` : 'Differences from each baseline';
+}
+
 /** One row per policy other than the baseline: the paired difference policy − baseline per metric. */
 export function differenceKeyTable(comparison: ComparisonSummary): KeyTable {
   const keys = orderedMetricKeys(comparison.differences.map((d) => d.metric));
   const policies = [...new Set(comparison.differences.map((d) => d.policy))];
+  const label = (policy: string) => {
+    const baseline = comparison.differences.find((d) => d.policy === policy)?.baseline;
+    return baseline === undefined || baseline === comparison.baseline ? policy : `${policy} − ${baseline}`;
+  };
   return {
     header: ['policy − baseline', ...keys.map((k) => metricHeading(reportedMetric(k)))],
     rows: policies.map((policy) => [
-      policy,
+      label(policy),
       ...keys.map((k) => {
         const d = comparison.differences.find((x) => x.policy === policy && x.metric === k);
         return d === undefined ? '-' : formatEstimate(d.estimate, reportedMetric(k));

@@ -2,7 +2,13 @@
  * The markdown summary CI publishes (GitHub's step summary): the key tables of the report, nothing that needs
  * a chart to read.
  */
-import { differenceKeyTable, policyKeyTable, runKeyTable, type KeyTable } from './key-tables.ts';
+import {
+  differenceKeyTable,
+  differencesHeading,
+  policyKeyTable,
+  runKeyTable,
+  type KeyTable,
+} from './key-tables.ts';
 import type { ComparisonSummary, RunSummary } from './summary.ts';
 
 /** Pipes and line breaks would end a cell early. */
@@ -29,7 +35,7 @@ export function comparisonMarkdown(comparison: ComparisonSummary): string {
   if (comparison.differences.length > 0) {
     lines.push(
       '',
-      `### Differences from ${comparison.baseline}`,
+      `### ${differencesHeading(comparison)}`,
       '',
       'Paired over the same seeds (policy − baseline); an interval that excludes 0 is a difference the seeds support.',
       '',

@@ -86,15 +86,7 @@ export function summarizeComparison(
     for (const metric of keys) {
       const a = values.get(policy)!.map((m) => m[metric]);
       const b = values.get(baseline)!.map((m) => m[metric]);
-      let e: Estimate;
-      if (seeds.length < 2) {
-        const d = a[0] - b[0];
-        e = { mean: d, low: d, high: d, n: 1 };
-      } else {
-        const ci = pairedDifferenceInterval(a, b);
-        e = { mean: ci.mean, low: ci.lower, high: ci.upper, n: ci.n };
-      }
-      differences.push({ policy, baseline, metric, estimate: e });
+      differences.push({ policy, baseline, metric, estimate: paired(a, b) });
     }
   }
   return {
@@ -106,6 +98,53 @@ export function summarizeComparison(
     differences,
     wallSeconds,
   };
+}
+
+/** The name a policy's runs of git revision `ref` carry in a revision comparison. */
+export function atRevision(policy: string, ref: string): string {
+  return `${policy}@${ref}`;
+}
+
+/**
+ * Two revisions of the code on the same scenario, policies and seeds: each policy of the working tree is
+ * paired with the same policy of revision `ref` (renamed `policy@ref`), seed by seed — what a brokerage change
+ * does to the outcomes, with CIs.
+ */
+export function summarizeRevisionComparison(
+  scenario: string,
+  ref: string,
+  policies: readonly string[],
+  seeds: readonly number[],
+  current: readonly RunSummary[],
+  revision: readonly RunSummary[],
+  wallSeconds: number,
+): Comparison {
+  const renamed = revision.map((r) => ({ ...r, policy: atRevision(r.policy, ref) }));
+  const runs = policies.flatMap((p) => [
+    ...seeds.map((seed) => find(renamed, atRevision(p, ref), seed)),
+    ...seeds.map((seed) => find(current, p, seed)),
+  ]);
+  const names = policies.flatMap((p) => [atRevision(p, ref), p]);
+  const base = summarizeComparison(scenario, names, seeds, runs, wallSeconds);
+  const values = new Map(names.map((n) => [n, seeds.map((seed) => comparedMetrics(find(runs, n, seed)))]));
+  const keys = base.policies[0] === undefined ? [] : Object.keys(base.policies[0].metrics);
+  const differences: PairedDifference[] = policies.flatMap((p) =>
+    keys.map((metric) => {
+      const a = values.get(p)!.map((m) => m[metric]);
+      const b = values.get(atRevision(p, ref))!.map((m) => m[metric]);
+      return { policy: p, baseline: atRevision(p, ref), metric, estimate: paired(a, b) };
+    }),
+  );
+  return { comparison: { ...base, baseline: atRevision(policies[0], ref), differences }, runs };
+}
+
+function paired(a: readonly number[], b: readonly number[]): Estimate {
+  if (a.length < 2) {
+    const d = a[0] - b[0];
+    return { mean: d, low: d, high: d, n: a.length };
+  }
+  const ci = pairedDifferenceInterval(a, b);
+  return { mean: ci.mean, low: ci.lower, high: ci.upper, n: ci.n };
 }
 
 function find(runs: readonly RunSummary[], policy: string, seed: number): RunSummary {

@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { REGRESSION_THRESHOLD, RevisionError, benchAgainst, formatComparison } from '../../bench/against.ts';
+import { REGRESSION_THRESHOLD, benchAgainst, formatComparison } from '../../bench/against.ts';
+import { RevisionError } from '../revision.ts';
 import { runBenchmarks } from '../../bench/run.ts';
 import { writeJsonAtomic } from '../../reports/files.ts';
 import { EXIT_FAILED, InputError } from '../errors.ts';

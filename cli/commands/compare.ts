@@ -3,12 +3,24 @@
  * numbers), runs in worker threads on the cores; writes runs/*.json, comparison.json with the paired
  * differences to the first policy, and the report; prints the table.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { CommandModule } from 'yargs';
 import { writeJsonAtomic } from '../../reports/files.ts';
 import { comparisonMarkdown } from '../../reports/markdown.ts';
 import { writeComparisonReport } from '../../reports/report.ts';
-import { compareScenario, runFileName } from '../../scenarios/compare.ts';
+import { readResults } from '../../reports/results.ts';
+import type { RunSummary } from '../../reports/summary.ts';
+import {
+  compareScenario,
+  runFileName,
+  summarizeRevisionComparison,
+  type Comparison,
+} from '../../scenarios/compare.ts';
+import { checkoutRevision, RevisionError } from '../revision.ts';
 import { InputError } from '../errors.ts';
 import { Progress } from '../progress.ts';
 import { policyListInput, scenarioInput, seedsInput } from '../scenario-input.ts';
@@ -19,8 +31,61 @@ export interface CompareArgs {
   seeds?: string;
   out?: string;
   parallel?: number;
+  against?: string;
   quiet: boolean;
   json: boolean;
+}
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * The runs of git revision `ref` on the same scenario file, policies and seeds: its own `pandasim compare` in a
+ * temporary worktree, its results read back (they must be in this version's format).
+ */
+function revisionRuns(
+  ref: string,
+  scenarioFile: string,
+  policies: readonly string[],
+  seeds: readonly number[],
+  log: (line: string) => void,
+): RunSummary[] {
+  let checkout;
+  try {
+    checkout = checkoutRevision(
+      ROOT,
+      ref,
+      { file: join('cli', 'commands', 'compare.ts'), what: 'compare command' },
+      log,
+    );
+  } catch (error) {
+    if (error instanceof RevisionError) throw new InputError(error.message);
+    throw error;
+  }
+  try {
+    const out = mkdtempSync(join(tmpdir(), 'pandasim-against-'));
+    log(`running revision ${ref} (${checkout.sha.slice(0, 10)})`);
+    execFileSync(
+      process.execPath,
+      [
+        join(checkout.dir, 'bin', 'pandasim.js'),
+        'compare',
+        scenarioFile,
+        '--policies',
+        policies.join(','),
+        '--seeds',
+        seeds.join(','),
+        '--out',
+        out,
+        '--quiet',
+      ],
+      { cwd: checkout.dir, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    const results = readResults(out);
+    if (results.kind !== 'comparison') throw new Error(`revision ${ref}: no comparison written`);
+    return results.runs;
+  } finally {
+    checkout.remove();
+  }
 }
 
 /** Runs the comparison and writes everything under `out`; returns the markdown summary. */
@@ -38,7 +103,7 @@ export async function compareAndWrite(
   const progress = new Progress(`${scenario.name}`, args.quiet || args.json);
   const total = policies.length * seeds.length;
   progress.update(0, `0/${total} runs`);
-  const { comparison, runs } = await compareScenario({
+  let result: Comparison = await compareScenario({
     scenarioFile: file,
     policies,
     seeds,
@@ -46,6 +111,23 @@ export async function compareAndWrite(
     onRun: (_run, done) => progress.update(done / total, `${done}/${total} runs`),
   });
   progress.done();
+  if (args.against !== undefined) {
+    const log = (line: string) => {
+      if (!args.quiet && !args.json) console.error(line);
+    };
+    const ref = args.against;
+    const revision = revisionRuns(ref, file, policies, seeds, log);
+    result = summarizeRevisionComparison(
+      scenario.name,
+      ref,
+      policies,
+      seeds,
+      result.runs,
+      revision,
+      result.comparison.wallSeconds,
+    );
+  }
+  const { comparison, runs } = result;
   for (const run of runs) writeJsonAtomic(join(out, 'runs', runFileName(run.policy, run.seed)), run);
   writeJsonAtomic(join(out, 'comparison.json'), comparison);
   await writeComparisonReport(out, comparison, runs);
@@ -69,6 +151,10 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       })
       .option('out', { type: 'string', describe: 'output directory (default results/<scenario>/compare)' })
       .option('parallel', { type: 'number', describe: 'runs at once (default: the cores)' })
+      .option('against', {
+        type: 'string',
+        describe: 'git revision: run it too on the same seeds and pair each policy with its own runs there',
+      })
       .option('quiet', { type: 'boolean', default: false, describe: 'no progress display' })
       .option('json', { type: 'boolean', default: false, describe: 'print comparison.json to stdout' })
       .example(

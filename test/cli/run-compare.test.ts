@@ -132,3 +132,52 @@ describe('pandasim compare', () => {
     expect(existsSync(join(out, 'report.html'))).toBe(true);
   });
 });
+
+describe('pandasim compare --against', () => {
+  it('runs a git revision on the same seeds and pairs each policy with its own runs there', () => {
+    const out = mkdtempSync(join(tmpdir(), 'pandasim-against-'));
+    const r = pandasim(
+      'compare',
+      'ml-detector-sim-small',
+      '--policies',
+      'lcf-harvester',
+      '--seeds',
+      '2',
+      '--against',
+      'HEAD',
+      '--out',
+      out,
+      '--quiet',
+    );
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('### Differences from lcf-harvester@HEAD');
+    const comparison = JSON.parse(readFileSync(join(out, 'comparison.json'), 'utf8')) as ComparisonSummary;
+    expect(comparison.policies.map((p) => p.policy)).toEqual(['lcf-harvester@HEAD', 'lcf-harvester']);
+    const makespan = comparison.differences.find((d) => d.metric === 'makespan')!;
+    expect(makespan.baseline).toBe('lcf-harvester@HEAD');
+    const mean = (p: string) => comparison.policies.find((x) => x.policy === p)!.metrics.makespan.mean;
+    expect(makespan.estimate.mean).toBeCloseTo(mean('lcf-harvester') - mean('lcf-harvester@HEAD'), 6);
+    // With the models unchanged since HEAD (always so in CI's clean clone) the two revisions agree exactly.
+    const clean = spawnSync('git', ['diff', '--quiet', 'HEAD', '--', 'sim', 'models', 'scenarios'], {
+      cwd: root,
+    });
+    if (clean.status === 0) for (const d of comparison.differences) expect(d.estimate.mean, d.metric).toBe(0);
+  });
+
+  it('exits 2 for a name that is no revision', () => {
+    const r = pandasim(
+      'compare',
+      'ml-detector-sim-small',
+      '--policies',
+      'lcf-harvester',
+      '--seeds',
+      '1',
+      '--against',
+      'no-such-ref',
+      '--quiet',
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("--against: 'no-such-ref' is not a git revision");
+  });
+});
