@@ -4,18 +4,20 @@
 import type { WorkerReport } from '../harvester/panda-server-api.ts';
 
 export class WorkerCounts {
-  private readonly live = new Map<string, string>();
+  /** Harvester → worker id → the site of each live worker (ids are unique per Harvester instance). */
+  private readonly live = new Map<string, Map<number, string>>();
   private readonly perSite = new Map<string, number>();
 
   update(report: WorkerReport): void {
-    const key = `${report.harvesterID}\u0000${report.workerID}`;
-    const known = this.live.get(key);
+    let workers = this.live.get(report.harvesterID);
+    if (workers === undefined) this.live.set(report.harvesterID, (workers = new Map()));
+    const known = workers.get(report.workerID);
     const active = report.status === 'submitted' || report.status === 'running';
     if (known !== undefined && !active) {
-      this.live.delete(key);
+      workers.delete(report.workerID);
       this.perSite.set(known, (this.perSite.get(known) ?? 0) - 1);
     } else if (known === undefined && active) {
-      this.live.set(key, report.computingSite);
+      workers.set(report.workerID, report.computingSite);
       this.perSite.set(report.computingSite, (this.perSite.get(report.computingSite) ?? 0) + 1);
     }
   }
