@@ -15,6 +15,7 @@ import type {
 } from '@pandasim/panda';
 import { CLOUD_DEFAULTS } from '../../models/cloud/params.ts';
 import { HPC_MACHINES } from '../../models/hpc/machines.ts';
+import type { HpcMachineParams } from '../../models/hpc/machine-params.ts';
 import { DEFAULT_CLOSENESS } from '../../models/network/regional-topology.ts';
 import type { Platform } from '../scenario.ts';
 
@@ -211,60 +212,27 @@ export function buildCatalog(platform: Platform): Catalog {
     regionOf.set(s.name, s.region);
   }
 
-  const hpcByName = new Map(platform.hpc.map((h) => [h.name, h]));
-  for (const h of platform.hpc) {
-    const machine = HPC_MACHINES[h.machine];
-    const rse = addEndpoint(h.name, 1e15);
-    const queue = machine.queues.find((q) => q.name === h.batchQueue);
-    const gpu = { vendor: 'nvidia', model: machine.gpu.name, vram: 40_960 };
+  /**
+   * A PQ on an LCF machine's GPU nodes: a Harvester batch queue whose jobs each hold a whole node, or a Globus
+   * Compute endpoint running `jobsPerNode` of them side by side.
+   */
+  const lcfQueue = (
+    spec: { name: string; region: string; uplink: number },
+    kind: 'hpc' | 'funcx',
+    machine: HpcMachineParams,
+    batchQueue: string,
+    nodes: number,
+    jobsPerNode: number,
+  ) => {
+    const rse = addEndpoint(spec.name, 1e15);
+    const queue = machine.queues.find((q) => q.name === batchQueue);
     queues.push(
       productionQueue({
-        name: h.name,
-        site: h.name,
-        // A PanDA job holds a whole node of the batch job Harvester submits (one node per job).
-        coreCount: machine.coresPerNode,
+        name: spec.name,
+        site: spec.name,
+        coreCount: Math.floor(machine.coresPerNode / jobsPerNode),
         corepower: machine.hs06PerCore,
-        memoryMB: machine.memoryPerNodeMB,
-        maxtime: queue?.maxWalltime ?? 86_400,
-        cores: h.nodes * machine.coresPerNode,
-        nucleus: false,
-        gpu,
-      }),
-    );
-    resources.push({
-      name: h.name,
-      kind: 'hpc',
-      region: h.region,
-      uplink: h.uplink,
-      rse,
-      cores: h.nodes * machine.coresPerNode,
-      gpus: h.nodes * machine.gpusPerNode,
-      corepower: machine.hs06PerCore,
-      gpuSpeed: machine.gpu.speed,
-      coresPerSlot: machine.coresPerNode,
-      gpusPerSlot: machine.gpusPerNode,
-      jobsPerSlot: 1,
-      pricePerSlotHour: 0,
-      typicalWait: queue ? queue.wait.mean : 3600,
-      pandaQueues: [h.name],
-    });
-    regionOf.set(h.name, h.region);
-  }
-
-  for (const f of platform.funcx) {
-    const host = hpcByName.get(f.hpc);
-    if (host === undefined) throw new Error(`funcx ${f.name}: no hpc ${f.hpc}`);
-    const machine = HPC_MACHINES[host.machine];
-    const rse = addEndpoint(f.name, 1e15);
-    const queue = machine.queues.find((q) => q.name === f.batchQueue);
-    const nodes = f.nodesPerBlock * f.maxBlocks;
-    queues.push(
-      productionQueue({
-        name: f.name,
-        site: f.name,
-        coreCount: Math.floor(machine.coresPerNode / f.workersPerNode),
-        corepower: machine.hs06PerCore,
-        memoryMB: Math.floor(machine.memoryPerNodeMB / f.workersPerNode),
+        memoryMB: Math.floor(machine.memoryPerNodeMB / jobsPerNode),
         maxtime: queue?.maxWalltime ?? 86_400,
         cores: nodes * machine.coresPerNode,
         nucleus: false,
@@ -272,10 +240,10 @@ export function buildCatalog(platform: Platform): Catalog {
       }),
     );
     resources.push({
-      name: f.name,
-      kind: 'funcx',
-      region: f.region,
-      uplink: f.uplink,
+      name: spec.name,
+      kind,
+      region: spec.region,
+      uplink: spec.uplink,
       rse,
       cores: nodes * machine.coresPerNode,
       gpus: nodes * machine.gpusPerNode,
@@ -283,12 +251,21 @@ export function buildCatalog(platform: Platform): Catalog {
       gpuSpeed: machine.gpu.speed,
       coresPerSlot: machine.coresPerNode,
       gpusPerSlot: machine.gpusPerNode,
-      jobsPerSlot: f.workersPerNode,
+      jobsPerSlot: jobsPerNode,
       pricePerSlotHour: 0,
       typicalWait: queue ? queue.wait.mean : 3600,
-      pandaQueues: [f.name],
+      pandaQueues: [spec.name],
     });
-    regionOf.set(f.name, f.region);
+    regionOf.set(spec.name, spec.region);
+  };
+  const hpcByName = new Map(platform.hpc.map((h) => [h.name, h]));
+  // A PanDA job through Harvester's batch plugin holds a whole node (one node per job).
+  for (const h of platform.hpc) lcfQueue(h, 'hpc', HPC_MACHINES[h.machine], h.batchQueue, h.nodes, 1);
+  for (const f of platform.funcx) {
+    const host = hpcByName.get(f.hpc);
+    if (host === undefined) throw new Error(`funcx ${f.name}: no hpc ${f.hpc}`);
+    const nodes = f.nodesPerBlock * f.maxBlocks;
+    lcfQueue(f, 'funcx', HPC_MACHINES[host.machine], f.batchQueue, nodes, f.workersPerNode);
   }
 
   for (const c of platform.cloud) {
