@@ -8,7 +8,9 @@ import { demoCommand } from './commands/demo.ts';
 import { gf1Command } from './commands/gf1.ts';
 import { reportCommand } from './commands/report.ts';
 import { runCommand } from './commands/run.ts';
+import { mergeCommand } from './commands/merge.ts';
 import { sharesCommand } from './commands/shares.ts';
+import { sweepCommand } from './commands/sweep.ts';
 import { validateCommand } from './commands/validate.ts';
 import { EXIT_BAD_INPUT, EXIT_FAILED, InputError } from './errors.ts';
 
@@ -19,6 +21,8 @@ async function main(argv: string[]): Promise<void> {
     .command(demoCommand)
     .command(runCommand)
     .command(compareCommand)
+    .command(sweepCommand)
+    .command(mergeCommand)
     .command(validateCommand)
     .command(reportCommand)
     .command(brokerCommand)

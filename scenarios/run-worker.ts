@@ -1,12 +1,25 @@
-/** The worker thread of `compareScenario`: loads the scenario, runs one policy and seed, posts the summary. */
+/**
+ * The worker thread of `compareScenario` and of the pool `runSweep` uses (worker-pool.ts): loads the scenario
+ * (from its file, or from the text a sweep made of it), runs one policy and seed, posts the summary. Given a
+ * request as its `workerData` it runs that one; given `POOLED`, every request it is sent, one at a time.
+ */
+import { resolve } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RunSummary } from '../reports/summary.ts';
-import { loadScenario } from './load.ts';
+import { EMBEDDED_SCENARIOS } from './embedded.ts';
+import { loadScenario, parseScenario } from './load.ts';
 import { policyByName } from './policies/index.ts';
 import { runWorld } from './world/world.ts';
+import type { Scenario } from './scenario.ts';
+import { POOLED } from './worker-pool.ts';
 
 export interface RunRequest {
   readonly scenarioFile: string;
+  /**
+   * The scenario's YAML, when it is not the file's as written (a sweep's variant); `scenarioFile` then names
+   * it in errors and anchors the relative paths it gives.
+   */
+  readonly scenarioText?: string;
   readonly policy: string;
   readonly seed: number;
 }
@@ -14,17 +27,31 @@ export interface RunRequest {
 export type RunReply =
   { readonly ok: true; readonly summary: RunSummary } | { readonly ok: false; readonly error: string };
 
-if (parentPort !== null) {
-  const request = workerData as RunRequest;
-  let reply: RunReply;
+/** As `loadScenario` names a built-in scenario: outputs name no local path. */
+function textScenario(text: string, file: string): Scenario {
+  const scenario = parseScenario(text, file);
+  return Object.values(EMBEDDED_SCENARIOS).includes(resolve(file))
+    ? { ...scenario, file: '<embedded>' }
+    : scenario;
+}
+
+function run(request: RunRequest): RunReply {
   try {
-    const scenario = loadScenario(request.scenarioFile);
-    reply = {
+    const scenario =
+      request.scenarioText === undefined
+        ? loadScenario(request.scenarioFile)
+        : textScenario(request.scenarioText, request.scenarioFile);
+    return {
       ok: true,
       summary: runWorld({ scenario, policy: policyByName(request.policy), seed: request.seed }),
     };
   } catch (error) {
-    reply = { ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+    return { ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
   }
-  parentPort.postMessage(reply);
+}
+
+if (parentPort !== null) {
+  const port = parentPort;
+  if (workerData === POOLED) port.on('message', (request: RunRequest) => port.postMessage(run(request)));
+  else port.postMessage(run(workerData as RunRequest));
 }
