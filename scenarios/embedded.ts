@@ -12,6 +12,8 @@ const builtIn = (file: string): string => fileURLToPath(new URL(file, import.met
 export const EMBEDDED_SCENARIOS: Readonly<Record<string, string>> = {
   'ml-detector-sim': builtIn('./ml-detector-sim.yaml'),
   'ml-detector-sim-small': builtIn('./ml-detector-sim-small.yaml'),
+  'atlas-day': builtIn('./atlas-day.yaml'),
+  'atlas-month': builtIn('./atlas-month.yaml'),
 };
 
 /** The file of a built-in scenario name, or `nameOrPath` itself if it is an existing file. */

@@ -8,7 +8,12 @@ import { ScenarioError } from '../../scenarios/scenario-error.ts';
 
 describe('resolveScenario', () => {
   it('maps each built-in name to an absolute path of an existing file', () => {
-    expect(Object.keys(EMBEDDED_SCENARIOS)).toEqual(['ml-detector-sim', 'ml-detector-sim-small']);
+    expect(Object.keys(EMBEDDED_SCENARIOS)).toEqual([
+      'ml-detector-sim',
+      'ml-detector-sim-small',
+      'atlas-day',
+      'atlas-month',
+    ]);
     for (const [name, path] of Object.entries(EMBEDDED_SCENARIOS)) {
       expect(isAbsolute(path)).toBe(true);
       expect(existsSync(path)).toBe(true);
@@ -26,7 +31,7 @@ describe('resolveScenario', () => {
     for (const given of ['ml-detector', 'no/such.yaml', 'scenarios']) {
       expect(() => resolveScenario(given)).toThrow(ScenarioError);
       expect(() => resolveScenario(given)).toThrow(
-        `${given}: expected a built-in scenario (ml-detector-sim, ml-detector-sim-small) or the path of a scenario file`,
+        `${given}: expected a built-in scenario (ml-detector-sim, ml-detector-sim-small, atlas-day, atlas-month) or the path of a scenario file`,
       );
     }
   });
