@@ -93,12 +93,14 @@ const DEFAULT_N_SCOUTS = 10;
 
 /** PanDA's `includedSite` patterns (`*` wildcards) resolved against the catalog, as `JediTaskSpec.site`. */
 function pinnedSites(patterns: readonly string[], queues: readonly SiteSpec[]): string {
-  const regexps = patterns.map(
-    (p) => new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}$`),
-  );
+  // Plain names are looked up; only wildcard patterns are matched against every queue.
+  const names = new Set(patterns.filter((p) => !p.includes('*')));
+  const regexps = patterns
+    .filter((p) => p.includes('*'))
+    .map((p) => new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}$`));
   return queues
     .map((q) => q.sitename)
-    .filter((name) => regexps.some((r) => r.test(name)))
+    .filter((name) => names.has(name) || regexps.some((r) => r.test(name)))
     .join(',');
 }
 
@@ -122,6 +124,7 @@ export class Jedi {
   private readonly cycle: number;
   private readonly nScouts: number;
   private readonly avalancheFraction: number;
+  private readonly pinned = new WeakMap<readonly string[], string>();
   private nextPandaID: number;
   private lastTaskID = 0;
   private cycleScheduled = false;
@@ -168,7 +171,11 @@ export class Jedi {
     const spec: TaskSpec = { ...input.spec };
     if (spec.site === undefined && spec.includedSite !== undefined && spec.includedSite.length > 0) {
       // The production brokerage pins a task through JediTaskSpec.site; includedSite is the analysis form.
-      spec.site = pinnedSites(spec.includedSite, this.world.queues);
+      // Tasks given the same list (the background's) share one resolution and one string.
+      let site = this.pinned.get(spec.includedSite);
+      if (site === undefined)
+        this.pinned.set(spec.includedSite, (site = pinnedSites(spec.includedSite, this.world.queues)));
+      spec.site = site;
       if (spec.site === '')
         throw new Error(`Jedi: task ${id}: includedSite ${spec.includedSite.join(',')} names no queue`);
     }

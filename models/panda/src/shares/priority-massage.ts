@@ -222,6 +222,16 @@ export function priorityMassage(
   for (const [site, n] of siteRunDone) siteAverage.set(site, n / (siteUsers.get(site) as number));
   const quotaFactor = 1.0 + (options.quota ?? 0);
   const py2 = options.rounding === 'py2';
+  // The activated user jobs of each (user, working group, site), gathered once: the upstream SQL selects them
+  // per pair and site, which here would be a scan of every activated job per boost.
+  const activatedBy = new Map<string, MassageJob[]>();
+  for (const j of activatedJobs) {
+    if (j.jobStatus !== 'activated' || j.prodSourceLabel !== 'user') continue;
+    const k = `${pairKey(j.prodUserName, j.workingGroup ?? null)}\u0000${j.computingSite}`;
+    let list = activatedBy.get(k);
+    if (list === undefined) activatedBy.set(k, (list = []));
+    list.push(j);
+  }
   const boosts: PriorityBoost[] = [];
   for (const pair of pairs.values()) {
     const userTotal = pair.cells.reduce((s, c) => s + c.rundone, 0);
@@ -237,14 +247,7 @@ export function priorityMassage(
       const nSite = pyInt((numBoosted * weight) / quotaFactor);
       const perUnit = py2 ? pyFloorDiv(nSite, M.nJobsPerPrioUnit) : nSite / M.nJobsPerPrioUnit;
       if (perUnit === 0) continue;
-      const own = activatedJobs.filter(
-        (j) =>
-          j.prodUserName === pair.user &&
-          (j.workingGroup ?? null) === pair.wg &&
-          j.computingSite === site &&
-          j.jobStatus === 'activated' &&
-          j.prodSourceLabel === 'user',
-      );
+      const own = activatedBy.get(`${pairKey(pair.user, pair.wg)}\u0000${site}`) ?? [];
       let maxPrio: number | null = null;
       for (const j of own) {
         if (j.processingType === 'pmerge') continue;
