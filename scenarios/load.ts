@@ -341,6 +341,7 @@ export function parseScenario(text: string, file: string): Scenario {
     background: (top.background ?? []).map(toBackground),
     workflows: (top.workflows ?? []).map(toWorkflow),
     ...(top.budget === undefined ? {} : { budget: top.budget }),
+    ...(top.warmStart === undefined ? {} : { warmStart: top.warmStart }),
   };
 }
 

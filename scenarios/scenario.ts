@@ -34,6 +34,11 @@ export interface Scenario {
   readonly workflows: readonly WorkflowSpec[];
   /** USD the `cost-aware` policy may spend on paid resources (commercial cloud); none when absent. */
   readonly budget?: number;
+  /**
+   * Fraction of each grid site's cores the background keeps busy when the run starts (a grid in its steady
+   * state rather than empty, split over the loads in proportion to their demand); 0 or absent = empty.
+   */
+  readonly warmStart?: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------

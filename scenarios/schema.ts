@@ -323,6 +323,12 @@ export const ScenarioFileSchema = z.strictObject({
     .nonnegative()
     .describe('USD the cost-aware policy may spend on commercial cloud.')
     .optional(),
+  warmStart: z
+    .number()
+    .min(0)
+    .max(1)
+    .describe("Fraction of each grid site's cores busy with background jobs at the start.")
+    .optional(),
 });
 
 export type PlatformInput = z.output<typeof PlatformSchema>;

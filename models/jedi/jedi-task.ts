@@ -36,6 +36,8 @@ export interface JediTaskInput {
   jobClass: string;
   /** `prodUserName` of the jobs. */
   owner: string;
+  /** PanDA's `skipScout` task parameter: no scout chunk, every job generated as the throttle allows. */
+  skipScout?: boolean;
   /** Once, when every job finished or failed for good (and outputs arrived), or the task broke. */
   onEnd?(task: JediTaskHandle): void;
   /** For each job whose final attempt finished and whose outputs arrived. */

@@ -183,7 +183,8 @@ export class Jedi {
       spec.resource_type = resourceTypeForTask(this.world.resourceTypes, spec);
     }
     if (spec.prodSourceLabel === 'user' && spec.userName === undefined) spec.userName = input.owner;
-    const task = new JediTask(input, spec, this.nScouts, this.avalancheFraction, this.sim.now);
+    const nScouts = input.skipScout === true ? 0 : this.nScouts;
+    const task = new JediTask(input, spec, nScouts, this.avalancheFraction, this.sim.now);
     this.tasks.set(id, task);
     this.lastTaskID = Math.max(this.lastTaskID, id);
     if (!this.cycleScheduled) this.scheduleCycle(0);

@@ -36,7 +36,7 @@ import { PriorityMassage } from '../../models/server/priority-massage.ts';
 import { SUMMARY_VERSION, type RunSummary, type TaskSummary } from '../../reports/summary.ts';
 import type { PlacementContext, PlacementPolicy, Route } from '../policies/policy.ts';
 import type { Scenario } from '../scenario.ts';
-import { buildCatalog, type Catalog, type ResourceInfo } from './catalog.ts';
+import { buildCatalog, scoreQueue, type Catalog, type ResourceInfo } from './catalog.ts';
 import { estimateTask } from './estimate.ts';
 import { RunMetrics } from './metrics.ts';
 import { buildPlatform, type BuiltPlatform } from './platform.ts';
@@ -177,6 +177,7 @@ export class World {
         submit: (input) => this.submitToJedi({ ...input, spec: { ...input.spec, includedSite: gridQueues } }),
       },
     });
+    if ((scenario.warmStart ?? 0) > 0) this.sim.at(0, () => this.warmStart(scenario.warmStart ?? 0));
     for (const spec of scenario.workflows) {
       const workflow = new Workflow(spec, this.sim, (task) => this.executorOf(task), {
         workflowEnded: () => {
@@ -211,6 +212,61 @@ export class World {
     this.sim.run(this.options.scenario.horizon);
     this.metrics.sample();
     return this.summary((performance.now() - wallStart) / 1000);
+  }
+
+  /**
+   * A grid in its steady state, not empty: each grid site gets, per background load, tasks pinned to it whose
+   * jobs fill `fraction` of its cores in proportion to the loads' demand (tasks/s × jobs × HS06·s per job).
+   * They are already scouted (`skipScout`), and each job has a uniform fraction of a drawn job's work left, as
+   * jobs caught at a random point of their run would [E]. Without it the brokerage's weight, (running + 1) /
+   * (queued + 10) with the top 10 kept, leaves big empty sites idle for a simulated day or more.
+   * Random streams: `workload/warm-start/<site>/<gshare>`.
+   */
+  private warmStart(fraction: number): void {
+    const loads = this.options.scenario.background;
+    const demand = loads.map((l) => l.taskRate * l.jobsPerTask.mean * l.cpuPerJob.mean);
+    const total = demand.reduce((a, b) => a + b, 0);
+    if (!(total > 0)) return;
+    for (const site of this.options.scenario.platform.gridSites) {
+      const cores = site.slots * site.coresPerSlot * fraction;
+      loads.forEach((load, k) => {
+        const nJobs = Math.round((cores * demand[k]) / total / load.coreCount);
+        if (nJobs === 0) return;
+        const queue = load.coreCount === 1 ? scoreQueue(site.name) : site.name;
+        const rng = this.streams.stream(`workload/warm-start/${site.name}/${load.gshare}`);
+        const work = Float64Array.from({ length: nJobs }, () => load.cpuPerJob.sample(rng) * rng.next());
+        this.submitToJedi({
+          spec: {
+            jediTaskID: this.jedi.nextTaskID(),
+            prodSourceLabel: load.prodSourceLabel,
+            gshare: load.gshare,
+            currentPriority: load.priority,
+            taskPriority: load.priority,
+            coreCount: load.coreCount,
+            ramCount: load.ramMB,
+            ramUnit: 'MB',
+            cpuTime: load.cpuPerJob.mean,
+            cpuTimeUnit: 'HS06sPerEvent',
+            maxWalltime: load.walltime,
+            includedSite: [queue],
+          },
+          nJobs,
+          payload: (i) => ({
+            id: i,
+            cpuWork: work[i],
+            gpuWork: 0,
+            cores: load.coreCount,
+            gpus: 0,
+            fixedTime: 0,
+          }),
+          inputBytesPerJob: 0,
+          outputBytesPerJob: 0,
+          jobClass: `background:${load.gshare}`,
+          owner: `background/${load.gshare}/warm-start`,
+          skipScout: true,
+        });
+      });
+    }
   }
 
   // ------------------------------------------------------------------------------------------------------

@@ -85,7 +85,7 @@ describe('sweep file', () => {
   it('names the scenario field when it is neither built in nor a file beside the sweep file', () => {
     const file = sweepFile('scenario: nowhere.yaml\n');
     expect(problems(() => resolveSweep(file))).toEqual([
-      `${file}: scenario: expected a built-in scenario (ml-detector-sim, ml-detector-sim-small) or a scenario ` +
+      `${file}: scenario: expected a built-in scenario (ml-detector-sim, ml-detector-sim-small, atlas-day, atlas-month) or a scenario ` +
         'file relative to the sweep file, got "nowhere.yaml"',
     ]);
   });

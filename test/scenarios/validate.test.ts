@@ -55,7 +55,7 @@ describe('pandasim validate', () => {
   it('lists the built-in names for an unknown scenario', () => {
     expect(() => validate('ml-detectr-sim')).toThrow(
       new InputError(
-        'ml-detectr-sim: expected a built-in scenario (ml-detector-sim, ml-detector-sim-small) or the path of a scenario file',
+        'ml-detectr-sim: expected a built-in scenario (ml-detector-sim, ml-detector-sim-small, atlas-day, atlas-month) or the path of a scenario file',
       ),
     );
   });

@@ -156,3 +156,26 @@ background:
     expect(Math.abs(share('Small').achieved - 0.25)).toBeLessThan(0.03);
   });
 });
+
+describe('warm start', () => {
+  it('starts the background on every grid site at once, already scouted, counted like the rest', () => {
+    const horizon = 4 * 3600;
+    const run = (warmStart: number) => {
+      const scenario = { ...small, horizon, workflows: [], warmStart };
+      const s = runWorld({ scenario, policy: policyByName('panda-brokerage'), seed: 1 });
+      return { s, grid: s.resources.filter((r) => r.kind === 'grid') };
+    };
+    const cold = run(0);
+    const warm = run(0.5);
+    // Warm, every site finishes jobs within the first hours; cold, the first background tasks are still
+    // scouting and pilots find little to run.
+    expect(warm.grid.every((r) => r.jobsFinished > 0)).toBe(true);
+    const finished = (g: typeof cold.grid) => g.reduce((a, r) => a + r.jobsFinished, 0);
+    expect(finished(warm.grid)).toBeGreaterThan(100);
+    expect(finished(cold.grid)).toBeLessThan(finished(warm.grid) / 10);
+    // The warm jobs are background jobs, counted like the others.
+    for (const c of warm.s.jobClasses) {
+      expect(c.counts.created).toBe(c.counts.finished + c.counts.failed + c.counts.cancelled + c.counts.live);
+    }
+  });
+});
