@@ -7,6 +7,11 @@
 // calls, as PanDA's JobGenerator holds its SiteMapper and reads its job statistics once per cycle; every timed
 // call is then one complete brokerage of one input chunk, including the live counter and the chunk's input
 // availability. One case prepares both per call, to show what that preparation costs.
+//
+// The view's cycle memo keeps what calls for tasks of one class share (prod-cycle-memo.ts), and the main cases
+// broker the same task again and again, as a cycle brokers the chunks of one task: one case gives every call a task
+// of a class never seen before, so that the memo never helps with the steps that depend on the task's memory,
+// walltime and scratch needs.
 
 import type { BenchCase, BenchSuite } from '../../../bench/harness.ts';
 import { brokerAnalysisJobs } from '../src/brokerage/analysis-job-broker.ts';
@@ -98,6 +103,31 @@ function productionSuite(quick: boolean): BenchSuite {
       baseline: 'explanations off (simulator)',
     },
   ];
+  let unseen: { view: QueueStateView; k: number } | undefined;
+  cases.push({
+    name: 'every call a task class never seen before',
+    units: 1,
+    unit: 'decisions',
+    setup: () => {
+      const { world: w, catalog } = world();
+      unseen = { view: prepareQueueStateView(catalog, w.snapshot.queueStates), k: 0 };
+    },
+    fn: () => {
+      const { world: w, catalog } = world();
+      const u = unseen!;
+      // a sliver more memory, CPU time per event and scratch each time: new keys for the memory, walltime and
+      // scratch steps, and the same survivors
+      const k = ++u.k;
+      const task = {
+        ...w.task,
+        ramCount: 2000 + k * 1e-6,
+        cpuTime: 300 + k * 1e-9,
+        workDiskCount: 2000 + k * 1e-6,
+      };
+      sink[0] += brokerProductionJobs(w.snapshot, task, w.chunk, QUIET, catalog, u.view).candidates.length;
+    },
+    baseline: 'explanations off (simulator)',
+  });
   if (!quick) {
     cases.push({
       name: 'catalog and view prepared per call',

@@ -3,11 +3,13 @@
 // express / scout / esHigh, the nucleus and its PQs, t1Weight, the job requirements, and the dataset completeness
 // check (§2.2 step 1). Built once per call so the per-queue loop only reads fields.
 
+import type { DatasetReplica } from '../snapshot/data.ts';
 import type { LinkMetrics } from '../snapshot/network.ts';
 import type { NucleusSpec } from '../snapshot/nucleus.ts';
 import type { InputChunk, TaskSpec } from '../snapshot/task.ts';
 import type { BrokerageSnapshot } from '../snapshot/world.ts';
 import { prodJobRequirements, usesEventService, type ProdJobRequirements } from './job-requirements.ts';
+import type { NucleusQueues, ProdCycleMemo } from './prod-cycle-memo.ts';
 import type { ProdJobBrokerOptions } from './prod-options.ts';
 import type { QueueCatalog } from './queue-catalog.ts';
 import {
@@ -18,11 +20,13 @@ import {
   type ResourceTypeCountArrays,
   type ShareCountArrays,
 } from './queue-state-view.ts';
-import { softwareRequirement, type SoftwareRequirement } from './software-check.ts';
+import type { SoftwareRequirement } from './software-check.ts';
 
 const DOWNTIME = new Set(['OFF', 'TEST']);
 const HOUR = 3600;
 const NO_LINKS: Readonly<Record<string, LinkMetrics>> = Object.freeze({});
+// The memo key of the hint mode's nucleus PQs (every nucleus'), which no real nucleus is named; '' is no nucleus.
+const ALL_NUCLEI = '\u0000all';
 
 export interface ProdContext {
   snapshot: BrokerageSnapshot;
@@ -53,6 +57,8 @@ export interface ProdContext {
   /** Statistics key: the work queue name, or the gshare when the work queue is a global share. */
   wqTag: string;
   nucleus: string | null;
+  /** Names what the nucleus-dependent memo entries derive from: the nucleus, none, or every one in hint mode. */
+  nucleusKey: string;
   nucleusSpec: NucleusSpec | null;
   /** Links from source ATLAS sites to the task's nucleus, by name and by the catalog's ATLAS-site id. */
   links: Record<string, LinkMetrics> | null;
@@ -64,13 +70,15 @@ export interface ProdContext {
   nucleusUnwritable: boolean;
   /** `sites_in_nucleus` (names as listed by the nuclei). */
   sitesInNucleus: Set<string>;
-  /** Per catalog index: the queue's unified name is in `sitesInNucleus` (the view's scratch array). */
+  /** Per catalog index: the queue's unified name is in `sitesInNucleus`. */
   inNucleus: Uint8Array;
   /** Input RSEs of the nucleus' first PQ: PQs writing there share the nucleus output storage. */
   nucleusShareInputs: Set<string> | null;
-  /** The same per RSE number (the view's scratch array). */
+  /** The same per RSE number. */
   nucleusShareInput: Uint8Array;
   nucleusFirstSite: string | null;
+  /** Per unified PQ: a nucleus PQ (1/0), −1 not yet known (`isNucleusQueueMemo`). */
+  nucleusFlag: Int8Array;
   /** t1Weight after §2.2 step 19; `useT1Weight` for negative split-rule values. */
   t1Weight: number;
   useT1Weight: boolean;
@@ -104,6 +112,26 @@ function sitesSharingInput(cat: QueueCatalog, siteIdx: number): number[] {
     if (site.ddm_output !== undefined && inputs.includes(site.ddm_output)) out.push(i);
   }
   return out;
+}
+
+// `sites_in_nucleus` resolved onto the catalog, and the input storage of the first of them.
+function nucleusQueues(cat: QueueCatalog, sites: readonly string[]): NucleusQueues {
+  const firstSite = sites.length > 0 ? sites[0] : null;
+  const firstIdx = firstSite !== null ? cat.indexByName.get(firstSite) : undefined;
+  const firstSpec = firstIdx !== undefined ? cat.specs[firstIdx] : undefined;
+  const shareInputs = firstSpec
+    ? new Set(firstSpec.ddm_endpoints_input ?? (firstSpec.ddm_input ? [firstSpec.ddm_input] : []))
+    : null;
+  const sitesInNucleus = new Set(sites);
+  const inNucleus = new Uint8Array(cat.specs.length);
+  for (const name of sitesInNucleus) for (const i of cat.rowsByUnifiedName.get(name) ?? []) inNucleus[i] = 1;
+  const shareInput = new Uint8Array(cat.rseNames.length);
+  for (const name of shareInputs ?? []) {
+    const id = cat.rseIdByName.get(name);
+    if (id !== undefined) shareInput[id] = 1;
+  }
+  const flags = new Int8Array(cat.specs.length).fill(-1);
+  return { sitesInNucleus, inNucleus, firstSite, shareInputs, shareInput, flags };
 }
 
 /** The distinct unified PQs of a scan list, in order of first appearance. */
@@ -160,13 +188,59 @@ function scanList(
   return { scan: cat.productionIndices, sitePreAssigned: false, siteListPreAssigned: false };
 }
 
+/** Where one input dataset is complete (§2.2 step 1) and what its online complete replicas allow. */
+interface DatasetReplicas {
+  /** RSEs holding a complete replica, in the snapshot's order, and the same as a set. */
+  here: string[];
+  hereSet: Set<string>;
+  diskOk: boolean;
+  tapeOk: boolean;
+  canLocal: boolean;
+  canRemote: boolean;
+}
+
+function datasetReplicas(
+  snapshot: BrokerageSnapshot,
+  replicas: readonly DatasetReplica[],
+  nFiles: number,
+  o: ProdJobBrokerOptions,
+): DatasetReplicas {
+  let diskOk = false;
+  let tapeOk = false;
+  let canLocal = false;
+  let canRemote = false;
+  const here: string[] = [];
+  for (const r of replicas) {
+    const total = r.total ?? nFiles;
+    const complete =
+      r.found === total ||
+      (total > 0 &&
+        r.found > 0 &&
+        (total - r.found <= o.MAX_MISSING_INPUT_FILES ||
+          (r.found / total) * 100 >= o.MIN_INPUT_COMPLETENESS));
+    if (!complete) continue;
+    here.push(r.rse);
+    const rse = snapshot.ddmEndpoints[r.rse];
+    const local = !isDown(rse?.detailed_status?.read_lan);
+    const remote = !isDown(rse?.detailed_status?.read_wan);
+    if (!local && !remote) continue;
+    if (r.isTape ?? rse?.is_tape) tapeOk = true;
+    else diskOk = true;
+    canLocal ||= local;
+    canRemote ||= remote;
+  }
+  return { here, hereSet: new Set(here), diskOk, tapeOk, canLocal, canRemote };
+}
+
 // §2.2 step 1: complete replicas of every non-distributed input dataset at online RSEs
-// (AtlasBrokerUtils.get_sites_with_data). Datasets without replica information are not checked.
+// (AtlasBrokerUtils.get_sites_with_data). Datasets without replica information are not checked. A dataset's
+// replicas are summarised once per cycle (the returned locations may be that summary's set: read only).
 function datasetCompleteness(
   snapshot: BrokerageSnapshot,
   task: TaskSpec,
   chunk: InputChunk,
   o: ProdJobBrokerOptions,
+  memo: ProdCycleMemo,
 ): { failure: ProdContext['failure']; remoteSourceAvailable: boolean; locations: Set<string> | null } {
   let remoteSourceAvailable = true;
   let locations: Set<string> | null = null;
@@ -174,33 +248,13 @@ function datasetCompleteness(
     if (ds.isDistributed) continue;
     const replicas = snapshot.replicas?.[ds.datasetName];
     if (!replicas) continue;
-    let diskOk = false;
-    let tapeOk = false;
-    let canLocal = false;
-    let canRemote = false;
-    const here: string[] = [];
-    for (const r of replicas) {
-      const total = r.total ?? ds.nFiles;
-      const complete =
-        r.found === total ||
-        (total > 0 &&
-          r.found > 0 &&
-          (total - r.found <= o.MAX_MISSING_INPUT_FILES ||
-            (r.found / total) * 100 >= o.MIN_INPUT_COMPLETENESS));
-      if (!complete) continue;
-      here.push(r.rse);
-      const rse = snapshot.ddmEndpoints[r.rse];
-      const local = !isDown(rse?.detailed_status?.read_lan);
-      const remote = !isDown(rse?.detailed_status?.read_wan);
-      if (!local && !remote) continue;
-      if (r.isTape ?? rse?.is_tape) tapeOk = true;
-      else diskOk = true;
-      canLocal ||= local;
-      canRemote ||= remote;
-    }
-    locations = locations === null ? new Set(here) : new Set(here.filter((x) => locations!.has(x)));
+    const d = memo.derived(['replicas', ds.datasetName, ds.nFiles], () =>
+      datasetReplicas(snapshot, replicas, ds.nFiles, o),
+    );
+    const here = d.here;
+    locations = locations === null ? d.hereSet : new Set(here.filter((x) => locations!.has(x)));
     if (task.inputPreStaging) continue;
-    if (!diskOk && !tapeOk) {
+    if (!d.diskOk && !d.tapeOk) {
       const where =
         here.length > 0
           ? `only complete at ${here.join(',')} which are offline`
@@ -211,7 +265,7 @@ function datasetCompleteness(
         locations,
       };
     }
-    if (!canRemote && canLocal) remoteSourceAvailable = false;
+    if (!d.canRemote && d.canLocal) remoteSourceAvailable = false;
   }
   return { failure: null, remoteSourceAvailable, locations };
 }
@@ -253,29 +307,20 @@ export function buildProdContext(
   if (nucleus !== null && nucleusSpec === null) {
     failure = { code: 'unknown_nucleus', step: 0, message: `unknown nucleus ${nucleus}` };
   }
-  const inNucleus: string[] = hint
-    ? Object.values(snapshot.nuclei).flatMap((n) => n.allPandaSites)
-    : (nucleusSpec?.allPandaSites ?? []);
-  const firstSite = inNucleus.length > 0 ? inNucleus[0] : null;
-  const firstIdx = firstSite !== null ? cat.indexByName.get(firstSite) : undefined;
-  const firstSpec = firstIdx !== undefined ? cat.specs[firstIdx] : undefined;
-  const nucleusShareInputs = firstSpec
-    ? new Set(firstSpec.ddm_endpoints_input ?? (firstSpec.ddm_input ? [firstSpec.ddm_input] : []))
-    : null;
+  const memo = view.memo;
+  memo.sync(snapshot, o);
+  const nucleusKey = hint ? ALL_NUCLEI : (nucleus ?? '');
+  const nq = memo.nucleus(nucleusKey, () =>
+    nucleusQueues(
+      cat,
+      hint
+        ? Object.values(snapshot.nuclei).flatMap((n) => n.allPandaSites)
+        : (nucleusSpec?.allPandaSites ?? []),
+    ),
+  );
 
   const links = nucleus !== null ? (snapshot.network[nucleus] ?? NO_LINKS) : null;
-  let totalQueuedToNucleus = 0;
-  if (links) {
-    const total = links['total'];
-    if (total !== undefined) {
-      totalQueuedToNucleus = (isExpress ? total.expressQueued : total.productionOutputQueued) ?? 0;
-    } else {
-      for (const src in links) {
-        const l = links[src];
-        totalQueuedToNucleus += (isExpress ? l.expressQueued : l.productionOutputQueued) ?? 0;
-      }
-    }
-  }
+  const totalQueuedToNucleus = links ? memo.queuedToNucleus(links, isExpress) : 0;
   const outRse = nucleusSpec?.defaultEndpointOut;
   const nucleusUnwritable =
     outRse !== undefined && isDown(snapshot.ddmEndpoints[outRse]?.detailed_status?.write_wan);
@@ -295,7 +340,7 @@ export function buildProdContext(
 
   const completeness = failure
     ? { failure, remoteSourceAvailable: true, locations: null }
-    : datasetCompleteness(snapshot, task, chunk, o);
+    : datasetCompleteness(snapshot, task, chunk, o, memo);
 
   const label = task.prodSourceLabel;
   const wqTag = task.workQueueName ?? task.gshare;
@@ -313,19 +358,6 @@ export function buildProdContext(
     }
   }
   const cutOff = o.NQUEUELIMITSITE[task.gshare];
-  const sitesInNucleus = new Set(inNucleus);
-  const inNucleusRows = view.scratch.inNucleus;
-  inNucleusRows.fill(0);
-  for (const name of sitesInNucleus)
-    for (const i of cat.rowsByUnifiedName.get(name) ?? []) inNucleusRows[i] = 1;
-  const shareInput = view.scratch.nucleusShareInput;
-  shareInput.fill(0);
-  if (nucleusShareInputs !== null) {
-    for (const name of nucleusShareInputs) {
-      const id = cat.rseIdByName.get(name);
-      if (id !== undefined) shareInput[id] = 1;
-    }
-  }
   return {
     snapshot,
     task,
@@ -351,22 +383,24 @@ export function buildProdContext(
     esHigh: es && (prio >= 900 || useScout),
     wqTag,
     nucleus,
+    nucleusKey,
     nucleusSpec,
     links,
     linksBySite: links !== null ? linksBySourceSite(view, links) : null,
     nucleusAtlasId: nucleus !== null ? (cat.atlasSiteIdByName.get(nucleus) ?? -1) : -1,
     totalQueuedToNucleus,
     nucleusUnwritable,
-    sitesInNucleus,
-    inNucleus: inNucleusRows,
-    nucleusShareInputs,
-    nucleusShareInput: shareInput,
-    nucleusFirstSite: firstSite,
+    sitesInNucleus: nq.sitesInNucleus,
+    inNucleus: nq.inNucleus,
+    nucleusShareInputs: nq.shareInputs,
+    nucleusShareInput: nq.shareInput,
+    nucleusFirstSite: nq.firstSite,
+    nucleusFlag: nq.flags,
     t1Weight,
     useT1Weight: splitT1 < 0 && !isMerging,
     dropNonNucleus,
     req: prodJobRequirements(task, chunk, sitePreAssigned, o),
-    sw: softwareRequirement(task),
+    sw: memo.softwareRequirement(task),
     remoteSourceAvailable: completeness.remoteSourceAvailable,
     completeReplicaLocations: completeness.locations,
     failure: completeness.failure,

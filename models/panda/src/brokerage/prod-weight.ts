@@ -15,8 +15,10 @@ import type { LinkMetrics } from '../snapshot/network.ts';
 import { networkWeightValue } from './network-weight.ts';
 import { CODE_NAMES, CODE_STEP, X } from './prod-codes.ts';
 import type { ProdContext } from './prod-context.ts';
+import { isNucleusQueueMemo, scaledMaxwdir, type SoftwareOutcome } from './prod-checks.ts';
 import type { ProdExclusion, ProdSiteCandidate, ProdWeightFactors } from './prod-decision.ts';
-import { isNucleusQueue, type FilterResult } from './prod-filters.ts';
+import type { FilterResult } from './prod-filters.ts';
+import type { ProdJobBrokerOptions } from './prod-options.ts';
 import { Q_JUMBO, Q_NUM_SLOTS, Q_ONLY_LOCAL_DATA, Q_UCORE, Q_UPS } from './queue-catalog.ts';
 import { getNumStandby } from './queue-state.ts';
 
@@ -80,186 +82,324 @@ function newEvaluation(): Evaluation {
   };
 }
 
-/** Per-call lookups resolved once: input files per unified PQ, network weight per ATLAS site. */
-interface Lookups {
-  siteSize: Float64Array;
-  siteFiles: Float64Array;
-  /** NaN until computed */
-  networkWeight: Float64Array;
-}
+// The terms of one PQ that hold for every task of a share, resource type and bootstrap class during a cycle
+// (ShareTerms rows): counts, Harvester boosts, manyAssigned and the basic weight without live count.
+const T_RUNNING = 0; // nRunning after the boosts of §2.4 steps 2–3
+const T_BOOST = 1;
+const T_MANY_ASSIGNED = 2;
+const T_BASIC_LOCAL = 3;
+const T_BASIC_MOVE = 4;
+const T_ACTIVATED = 5;
+const T_ASSIGNED = 6;
+const T_STARTING = 7;
+const T_DEFINED = 8;
+const T_RUNNING_ALL = 9;
+const T_FLAGS = 10;
+const T_LOCKED = 11;
+/** 1 when the PQ publishes counts of the task's share and resource type. */
+const T_RT = 12;
+const T_RT_RUNNING = 13; // max(nRunning of the resource type, boosted nRunning)
+const T_RT_QUEUED_ASSIGNED = 14; // queued of the resource type with, and without, its assigned jobs
+const T_RT_QUEUED = 15;
+const TERMS = 16;
 
-function lookups(ctx: ProdContext): Lookups {
-  const { cat, chunk } = ctx;
-  const { siteSize, siteFiles, networkWeight } = ctx.view.scratch;
-  siteSize.fill(0);
-  siteFiles.fill(0);
-  networkWeight.fill(NaN);
-  const avail = chunk.availableFiles;
-  if (avail && chunk.totalSize > 0) {
-    for (const name in avail) {
-      const i = cat.indexByName.get(name);
-      if (i === undefined) continue;
-      siteSize[i] = avail[name].siteSize;
-      siteFiles[i] = avail[name].siteFiles;
-    }
-  }
-  return { siteSize, siteFiles, networkWeight };
-}
+// What `evaluate` reads, resolved once per call: the share's terms (cycle memo), the chunk's input files per
+// unified PQ, the live counter, and the nucleus' network weights per ATLAS site (also shared by the cycle's calls
+// for the same nucleus and express flag). Hundreds of survivors are weighed per call; their terms sit together so
+// that weighing one reads a few cache lines rather than one line in each of two dozen arrays.
+class Weigher {
+  readonly unifiedIndex: Int32Array;
+  readonly softwareClass: Int32Array;
+  readonly atlasSiteId: Int32Array;
+  readonly terms: Float64Array;
+  readonly known: Uint8Array;
+  readonly live: Float64Array | null;
+  readonly siteSize: Float64Array;
+  readonly siteFiles: Float64Array;
+  readonly networkWeights: Float64Array;
+  readonly software: (SoftwareOutcome | undefined)[] | null;
+  readonly o: ProdJobBrokerOptions;
+  readonly bootstrapPrio: boolean;
+  readonly totalSize: number;
+  readonly nFiles: number;
+  /** The file-moving term `nFilesToMove/100 + 1` of PQs that hold none of the chunk's files. */
+  readonly moveAllTerm: number;
+  readonly hasDatasets: boolean;
+  readonly hasNucleus: boolean;
+  readonly express: boolean;
+  readonly docsCap: boolean;
 
-// §2.4 steps 1–10 and the cap quantities of §2.5 for catalog index i.
-function evaluate(ctx: ProdContext, f: FilterResult, l: Lookups, i: number, e: Evaluation): void {
-  const { cat, task, chunk, o } = ctx;
-  const col = cat.columns;
-  const ui = cat.unifiedIndex[i];
-  const flags = col.flags[i];
-  const c = ctx.counts;
-  const prio = task.currentPriority;
-  let nRunning = c.nRunning[ui];
-  const nActivated = c.nActivated[ui];
-  const nAssigned = c.nAssigned[ui];
-  const nStarting = c.nStarting[ui];
-  const liveCount = ctx.live !== null ? ctx.live[ui] : 0;
-  const nDefined = c.nDefined[ui] + liveCount;
-  let boost = BOOST_NONE;
-  // step 2: Harvester workers bootstrap UPS queues
-  const nWorkers = Math.min(o.nWorkersCutoff, ctx.view.nWorkers[ui]);
-  if (
-    !ctx.preAssigned &&
-    (ctx.view.pilots[ui] | 0) > 0 &&
-    nRunning < o.nWorkersCutoff &&
-    nWorkers > nRunning &&
-    (col.flags[ui] & Q_UPS) !== 0 &&
-    prio <= o.MAX_PRIO_TO_BOOTSTRAP
+  constructor(
+    readonly ctx: ProdContext,
+    f: FilterResult,
   ) {
-    nRunning = nWorkers;
-    boost = BOOST_WORKERS;
-  }
-  // step 3: Harvester numSlots
-  if ((flags & Q_NUM_SLOTS) !== 0 && prio <= o.MAX_PRIO_TO_BOOTSTRAP) {
-    const numStandby = getNumStandby(cat.specs[i], ctx.wqTag, task.resource_type);
-    if (numStandby !== null) {
-      nRunning =
-        numStandby === 0
-          ? nStarting + nRunning
-          : Math.max(Math.trunc(numStandby / (col.coreCount[i] || 1)), nRunning);
-      boost = BOOST_SLOTS;
+    const { cat, view, chunk, o } = ctx;
+    this.unifiedIndex = cat.unifiedIndex;
+    this.softwareClass = cat.columns.softwareClass;
+    this.atlasSiteId = cat.atlasSiteId;
+    this.bootstrapPrio = ctx.task.currentPriority <= o.MAX_PRIO_TO_BOOTSTRAP;
+    // the terms depend on the task through its share, resource type, pre-assignment and bootstrap class only
+    const terms = view.memo.shareTerms(
+      [ctx.wqTag, ctx.task.resource_type, ctx.preAssigned, this.bootstrapPrio],
+      TERMS,
+    );
+    this.terms = terms.rows;
+    this.known = terms.known;
+    this.live = ctx.live;
+    this.siteSize = view.scratch.siteSize;
+    this.siteFiles = view.scratch.siteFiles;
+    this.siteSize.fill(0);
+    this.siteFiles.fill(0);
+    const avail = chunk.availableFiles;
+    if (avail && chunk.totalSize > 0) {
+      for (const name of Object.keys(avail)) {
+        const i = cat.indexByName.get(name);
+        if (i === undefined) continue;
+        const a = avail[name];
+        this.siteSize[i] = a.siteSize;
+        this.siteFiles[i] = a.siteFiles;
+      }
     }
+    this.networkWeights = view.memo.networkWeight(ctx.nucleusKey, ctx.isExpress);
+    this.software = f.settings.software;
+    this.o = o;
+    this.totalSize = chunk.totalSize;
+    this.nFiles = chunk.nFiles;
+    this.moveAllTerm = chunk.nFiles / 100 + 1;
+    this.hasDatasets = chunk.datasets.length > 0;
+    this.hasNucleus = ctx.nucleus !== null;
+    this.express = ctx.isExpress;
+    this.docsCap = o.variants.cap === 'docs';
   }
-  const manyAssigned =
-    o.variants.manyAssigned === 'docs'
-      ? Math.max(1, Math.min(2, nActivated > 0 ? nAssigned / nActivated : nAssigned > 0 ? 2 : 1))
-      : Math.max(1, Math.min(2, (nAssigned + 1) / (nActivated + 1)));
-  const totalSize = chunk.totalSize;
-  const siteSize = l.siteSize[ui];
-  const siteFiles = l.siteFiles[ui];
-  const useAssigned = chunk.datasets.length > 0 && siteSize < totalSize;
-  // resource-type statistics of the task's share (§2.5)
-  let useCapRT = false;
-  let rtRunning = 0;
-  let rtQueued = 0;
-  const rt = ctx.rtCounts;
-  if (rt !== null && rt.has[ui] === 1) {
-    useCapRT = true;
-    rtRunning = Math.max(rt.nRunning[ui], nRunning);
-    rtQueued = rt.nDefined[ui] + (useAssigned ? rt.nAssigned[ui] : 0) + rt.nActivated[ui] + rt.nStarting[ui];
+
+  /** Architecture preference weight of a surviving unified PQ, 0 for none. */
+  preference(ui: number): number {
+    return this.software !== null ? (this.software[this.softwareClass[ui]] as SoftwareOutcome).preference : 0;
   }
-  const basicWeight =
-    totalSize === 0 || totalSize - siteSize <= 0
-      ? (nRunning + 1) / (nActivated + nStarting + nDefined + 10)
-      : (nRunning + 1) / (nActivated + nAssigned + nStarting + nDefined + 10) / manyAssigned;
-  let weight = basicWeight;
-  let dataWeight = 1;
-  let skipRemoteData = false;
-  if (totalSize > 0) {
-    const nFilesToMove = chunk.nFiles - siteFiles;
+
+  // The share's terms of catalog index i: §2.4 steps 2–4 without the live counter, and what the caps read.
+  private fillTerms(i: number, ui: number): void {
+    const { ctx, o } = this;
+    const { cat, view } = ctx;
+    const c = ctx.counts;
+    const flags = cat.columns.flags;
+    let nRunning = c.nRunning[ui];
+    const nActivated = c.nActivated[ui];
+    const nAssigned = c.nAssigned[ui];
+    const nStarting = c.nStarting[ui];
+    const nDefined = c.nDefined[ui];
+    let boost = BOOST_NONE;
+    // step 2: Harvester workers bootstrap UPS queues
+    const nWorkers = Math.min(o.nWorkersCutoff, view.nWorkers[ui]);
     if (
-      (flags & Q_ONLY_LOCAL_DATA) !== 0 &&
-      (Math.trunc((totalSize - siteSize) / MB) > 0 || nFilesToMove > 0)
+      !ctx.preAssigned &&
+      (view.pilots[ui] | 0) > 0 &&
+      nRunning < o.nWorkersCutoff &&
+      nWorkers > nRunning &&
+      (flags[ui] & Q_UPS) !== 0 &&
+      this.bootstrapPrio
+    ) {
+      nRunning = nWorkers;
+      boost = BOOST_WORKERS;
+    }
+    // step 3: Harvester numSlots
+    if ((flags[i] & Q_NUM_SLOTS) !== 0 && this.bootstrapPrio) {
+      const numStandby = getNumStandby(cat.specs[i], ctx.wqTag, ctx.task.resource_type);
+      if (numStandby !== null) {
+        nRunning =
+          numStandby === 0
+            ? nStarting + nRunning
+            : Math.max(Math.trunc(numStandby / (cat.columns.coreCount[i] || 1)), nRunning);
+        boost = BOOST_SLOTS;
+      }
+    }
+    const manyAssigned =
+      o.variants.manyAssigned === 'docs'
+        ? Math.max(1, Math.min(2, nActivated > 0 ? nAssigned / nActivated : nAssigned > 0 ? 2 : 1))
+        : Math.max(1, Math.min(2, (nAssigned + 1) / (nActivated + 1)));
+    const t = this.terms;
+    const b = i * TERMS;
+    t[b + T_RUNNING] = nRunning;
+    t[b + T_BOOST] = boost;
+    t[b + T_MANY_ASSIGNED] = manyAssigned;
+    t[b + T_BASIC_LOCAL] = basicWeightOf(
+      true,
+      nRunning,
+      nActivated,
+      nAssigned,
+      nStarting,
+      nDefined,
+      manyAssigned,
+    );
+    t[b + T_BASIC_MOVE] = basicWeightOf(
+      false,
+      nRunning,
+      nActivated,
+      nAssigned,
+      nStarting,
+      nDefined,
+      manyAssigned,
+    );
+    t[b + T_ACTIVATED] = nActivated;
+    t[b + T_ASSIGNED] = nAssigned;
+    t[b + T_STARTING] = nStarting;
+    t[b + T_DEFINED] = nDefined;
+    t[b + T_RUNNING_ALL] = view.runningAll[ui];
+    t[b + T_FLAGS] = flags[i];
+    t[b + T_LOCKED] = view.locked[ui];
+    const rt = ctx.rtCounts;
+    if (rt !== null && rt.has[ui] === 1) {
+      t[b + T_RT] = 1;
+      t[b + T_RT_RUNNING] = Math.max(rt.nRunning[ui], nRunning);
+      t[b + T_RT_QUEUED_ASSIGNED] = rt.nDefined[ui] + rt.nAssigned[ui] + rt.nActivated[ui] + rt.nStarting[ui];
+      t[b + T_RT_QUEUED] = rt.nDefined[ui] + rt.nActivated[ui] + rt.nStarting[ui];
+    }
+    this.known[i] = 1;
+  }
+
+  // §2.4 steps 1–10 and the cap quantities of §2.5 for catalog index i. Ranking needs the weight but not its data
+  // factor on its own, which costs two more divisions: `withDataWeight` is for the factors of candidates.
+  evaluate(i: number, e: Evaluation, withDataWeight: boolean): void {
+    const { ctx, o } = this;
+    const ui = this.unifiedIndex[i];
+    if (this.known[i] === 0) this.fillTerms(i, ui);
+    const t = this.terms;
+    const b = i * TERMS;
+    const flags = t[b + T_FLAGS];
+    const nRunning = t[b + T_RUNNING];
+    const nActivated = t[b + T_ACTIVATED];
+    const nAssigned = t[b + T_ASSIGNED];
+    const nStarting = t[b + T_STARTING];
+    const liveCount = this.live !== null ? this.live[ui] : 0;
+    const nDefined = t[b + T_DEFINED] + liveCount;
+    const manyAssigned = t[b + T_MANY_ASSIGNED];
+    const totalSize = this.totalSize;
+    const siteSize = this.siteSize[ui];
+    const siteFiles = this.siteFiles[ui];
+    const useAssigned = this.hasDatasets && siteSize < totalSize;
+    // resource-type statistics of the task's share (§2.5)
+    const useCapRT = t[b + T_RT] === 1;
+    const rtRunning = useCapRT ? t[b + T_RT_RUNNING] : 0;
+    const rtQueued = useCapRT ? t[b + (useAssigned ? T_RT_QUEUED_ASSIGNED : T_RT_QUEUED)] : 0;
+    const local = totalSize === 0 || totalSize - siteSize <= 0;
+    const basicWeight =
+      liveCount === 0
+        ? t[b + (local ? T_BASIC_LOCAL : T_BASIC_MOVE)]
+        : basicWeightOf(local, nRunning, nActivated, nAssigned, nStarting, nDefined, manyAssigned);
+    let weight = basicWeight;
+    let dataWeight = 1;
+    let skipRemoteData = false;
+    if (totalSize > 0) {
+      const nFilesToMove = this.nFiles - siteFiles;
+      if (
+        (flags & Q_ONLY_LOCAL_DATA) !== 0 &&
+        (Math.trunc((totalSize - siteSize) / MB) > 0 || nFilesToMove > 0)
+      )
+        skipRemoteData = true;
+      else {
+        const moveTerm = siteFiles === 0 ? this.moveAllTerm : nFilesToMove / 100 + 1;
+        if (withDataWeight) dataWeight = (totalSize + siteSize) / totalSize / moveTerm;
+        weight = (weight * (totalSize + siteSize)) / totalSize / moveTerm;
+      }
+    }
+    // whether the PQ is a nucleus PQ matters only when the task's t1Weight is not 1
+    const t1Weight = ctx.t1Weight !== 1 && isNucleusQueueMemo(ctx, ui) ? ctx.t1Weight : 1;
+    weight *= t1Weight;
+    let nw = NaN;
+    if (this.hasNucleus) {
+      const id = this.atlasSiteId[ui];
+      nw = this.networkWeights[id];
+      if (Number.isNaN(nw)) {
+        nw = this.networkWeights[id] = networkWeightValue(
+          id === ctx.nucleusAtlasId,
+          (ctx.linksBySite as (LinkMetrics | undefined)[])[id],
+          this.express,
+          ctx.networkOptions,
+        );
+      }
+      if (o.NW_ACTIVE) weight *= nw;
+    }
+    const pref = this.preference(ui);
+    if (pref !== 0) weight *= pref;
+    const express = this.express;
+    let nQueuedJobs: number;
+    let cap: number;
+    if ((flags & Q_UCORE) !== 0) {
+      cap = express ? NaN : Math.max(ctx.cutOffValue, o.cutOffFactor * rtRunning);
+      nQueuedJobs = rtQueued;
+    } else {
+      cap = express ? NaN : Math.max(ctx.cutOffValue, o.cutOffFactor * nRunning);
+      nQueuedJobs = nActivated + nStarting + (useAssigned ? nAssigned : 0) + (this.docsCap ? nDefined : 0);
+    }
+    e.nRunning = nRunning;
+    e.nRunningAll = t[b + T_RUNNING_ALL];
+    e.nActivated = nActivated;
+    e.nAssigned = nAssigned;
+    e.nStarting = nStarting;
+    e.nDefined = nDefined;
+    e.liveCount = liveCount;
+    e.boost = t[b + T_BOOST];
+    e.manyAssigned = manyAssigned;
+    e.useAssigned = useAssigned;
+    e.basicWeight = basicWeight;
+    e.dataWeight = dataWeight;
+    e.t1Weight = t1Weight;
+    e.networkWeight = nw;
+    e.preferenceWeight = pref !== 0 ? pref : 1;
+    e.weight = weight;
+    e.skipRemoteData = skipRemoteData;
+    e.useCapRT = useCapRT;
+    e.rtRunning = rtRunning;
+    e.rtQueued = rtQueued;
+    e.nQueuedJobs = nQueuedJobs;
+    e.nRunningJobsCap = cap;
+  }
+
+  // §2.5 decision chain without the negative-t1Weight and jumbo branches, on `evaluate`'s record of catalog index
+  // i: -1 = primary, 0 = bootstrap (primary at weight 0), else the secondary outcome code.
+  classify(i: number, e: Evaluation): number {
+    const { ctx, o } = this;
+    const express = this.express;
+    const b = i * TERMS;
+    if (this.terms[b + T_LOCKED] === 1) return X.lock;
+    if (e.skipRemoteData) return X.non_local;
+    if (!express && (this.terms[b + T_FLAGS] & Q_UCORE) === 0 && e.nQueuedJobs > e.nRunningJobsCap)
+      return X.cap;
+    if (o.NW_ACTIVE && express && e.networkWeight < o.NW_THRESHOLD * o.NW_WEIGHT_MULTIPLIER)
+      return X.lowNetworkWeight;
+    if (
+      e.useCapRT &&
+      !express &&
+      e.rtQueued > Math.max(ctx.cutOffValue, e.rtRunning * o.resourceTypeCapFactor)
     )
-      skipRemoteData = true;
-    else {
-      dataWeight = (totalSize + siteSize) / totalSize / (nFilesToMove / 100 + 1);
-      weight = (weight * (totalSize + siteSize)) / totalSize / (nFilesToMove / 100 + 1);
+      return X.cap_rt;
+    if (
+      e.nRunning + e.nActivated + e.nAssigned + e.nStarting + e.nDefined === 0 &&
+      this.bootstrapPrio &&
+      !ctx.isMerging &&
+      !express
+    ) {
+      return 0;
     }
+    if (ctx.minWeight > 0 && e.weight < ctx.minWeight) return X.below_min_weight;
+    return -1;
   }
-  let nucleusPQ = f.nucleusFlag[ui];
-  if (nucleusPQ < 0) nucleusPQ = f.nucleusFlag[ui] = isNucleusQueue(ctx, cat.rows[ui]) ? 1 : 0;
-  const t1Weight = nucleusPQ === 1 ? ctx.t1Weight : 1;
-  weight *= t1Weight;
-  let nw = NaN;
-  if (ctx.nucleus !== null) {
-    const id = cat.atlasSiteId[ui];
-    nw = l.networkWeight[id];
-    if (Number.isNaN(nw)) {
-      nw = l.networkWeight[id] = networkWeightValue(
-        id === ctx.nucleusAtlasId,
-        (ctx.linksBySite as (LinkMetrics | undefined)[])[id],
-        ctx.isExpress,
-        ctx.networkOptions,
-      );
-    }
-    if (o.NW_ACTIVE) weight *= nw;
-  }
-  const pref = f.preference[ui];
-  if (pref !== 0) weight *= pref;
-  const express = ctx.isExpress;
-  let nQueuedJobs: number;
-  let cap: number;
-  if ((flags & Q_UCORE) !== 0) {
-    cap = express ? NaN : Math.max(ctx.cutOffValue, o.cutOffFactor * rtRunning);
-    nQueuedJobs = rtQueued;
-  } else {
-    cap = express ? NaN : Math.max(ctx.cutOffValue, o.cutOffFactor * nRunning);
-    nQueuedJobs =
-      nActivated + nStarting + (useAssigned ? nAssigned : 0) + (o.variants.cap === 'docs' ? nDefined : 0);
-  }
-  e.nRunning = nRunning;
-  e.nRunningAll = ctx.view.runningAll[ui];
-  e.nActivated = nActivated;
-  e.nAssigned = nAssigned;
-  e.nStarting = nStarting;
-  e.nDefined = nDefined;
-  e.liveCount = liveCount;
-  e.boost = boost;
-  e.manyAssigned = manyAssigned;
-  e.useAssigned = useAssigned;
-  e.basicWeight = basicWeight;
-  e.dataWeight = dataWeight;
-  e.t1Weight = t1Weight;
-  e.networkWeight = nw;
-  e.preferenceWeight = pref !== 0 ? pref : 1;
-  e.weight = weight;
-  e.skipRemoteData = skipRemoteData;
-  e.useCapRT = useCapRT;
-  e.rtRunning = rtRunning;
-  e.rtQueued = rtQueued;
-  e.nQueuedJobs = nQueuedJobs;
-  e.nRunningJobsCap = cap;
 }
 
-// §2.5 decision chain without the negative-t1Weight and jumbo branches: -1 = primary, 0 = bootstrap (primary at
-// weight 0), else the secondary outcome code.
-function classify(ctx: ProdContext, i: number, e: Evaluation): number {
-  const { o, task } = ctx;
-  const express = ctx.isExpress;
-  if (ctx.view.locked[ctx.cat.unifiedIndex[i]] === 1) return X.lock;
-  if (e.skipRemoteData) return X.non_local;
-  if (!express && (ctx.cat.columns.flags[i] & Q_UCORE) === 0 && e.nQueuedJobs > e.nRunningJobsCap)
-    return X.cap;
-  if (o.NW_ACTIVE && express && e.networkWeight < o.NW_THRESHOLD * o.NW_WEIGHT_MULTIPLIER)
-    return X.lowNetworkWeight;
-  if (e.useCapRT && !express && e.rtQueued > Math.max(ctx.cutOffValue, e.rtRunning * o.resourceTypeCapFactor))
-    return X.cap_rt;
-  if (
-    e.nRunning + e.nActivated + e.nAssigned + e.nStarting + e.nDefined === 0 &&
-    task.currentPriority <= o.MAX_PRIO_TO_BOOTSTRAP &&
-    !ctx.isMerging &&
-    !express
-  ) {
-    return 0;
-  }
-  if (ctx.minWeight > 0 && e.weight < ctx.minWeight) return X.below_min_weight;
-  return -1;
+// §2.4 step 4: (R+1)/(Act+St+Def+10) when the input is local (or there is none), else
+// (R+1)/(Act+Ass+St+Def+10)/manyAssigned.
+function basicWeightOf(
+  local: boolean,
+  nRunning: number,
+  nActivated: number,
+  nAssigned: number,
+  nStarting: number,
+  nDefined: number,
+  manyAssigned: number,
+): number {
+  return local
+    ? (nRunning + 1) / (nActivated + nStarting + nDefined + 10)
+    : (nRunning + 1) / (nActivated + nAssigned + nStarting + nDefined + 10) / manyAssigned;
 }
 
 const BOOSTS: ProdWeightFactors['nRunningBoost'][] = [null, 'workers', 'numSlots'];
@@ -273,7 +413,8 @@ function candidateFrom(
 ): ProdSiteCandidate {
   const row = ctx.cat.rows[i];
   const hasNw = !Number.isNaN(e.networkWeight);
-  const mw = f.maxwdir[row.unifiedIndex];
+  const mw = scaledMaxwdir(ctx.cat.columns, row.unifiedIndex, f.settings.taskSingleCore);
+  const software = f.settings.software;
   return {
     siteName: row.sitename,
     unifiedName: row.unifiedName,
@@ -302,7 +443,10 @@ function candidateFrom(
     nQueuedJobs: e.nQueuedJobs,
     nRunningJobsCap: Number.isNaN(e.nRunningJobsCap) ? null : e.nRunningJobsCap,
     maxwdir: mw !== 0 ? mw : null,
-    platform: f.platform.get(row.unifiedIndex) ?? null,
+    platform:
+      software !== null
+        ? (software[ctx.cat.columns.softwareClass[row.unifiedIndex]] as SoftwareOutcome).platform
+        : null,
     jobChunkSize: row.jobChunkSize !== 0 ? row.jobChunkSize : null,
   };
 }
@@ -346,7 +490,7 @@ export function weighAndRank(
   const rows = ctx.cat.rows;
   const jumboTask = ctx.task.nJumboJobs !== undefined;
   const e = newEvaluation();
-  const l = lookups(ctx);
+  const w = new Weigher(ctx, f);
   const excluded: ProdExclusion[] = [];
   // primaries as parallel arrays: catalog index, weight used for ranking (0 for bootstrap), jumbo flag
   const { primaryIndex: pIndex, primaryWeight: pWeight, primaryJumbo: pJumbo } = ctx.view.scratch;
@@ -371,9 +515,9 @@ export function weighAndRank(
   const survivors = f.survivors;
   for (let s = 0; s < survivors.length; s++) {
     const i = survivors[s];
-    evaluate(ctx, f, l, i, e);
+    w.evaluate(i, e, false);
     const forJumbo = jumboTask && (ctx.cat.columns.flags[i] & Q_JUMBO) !== 0;
-    const cls = classify(ctx, i, e);
+    const cls = w.classify(i, e);
     // PanDA adds jumbo PQs to the jumbo list whatever the chain says; only bootstrap changes their weight
     if (!forJumbo) {
       if (cls > 0) {
@@ -396,7 +540,7 @@ export function weighAndRank(
             pJumbo[kept++] = 1;
             continue;
           }
-          if (explain) evaluate(ctx, f, l, pIndex[k], ev);
+          if (explain) w.evaluate(pIndex[k], ev, false);
           demote(pIndex[k], X.t1_weight, ev);
         }
         nPrimary = kept;
@@ -415,7 +559,7 @@ export function weighAndRank(
   const useJumbo = ctx.chunk.useJumbo;
   for (const k of order) {
     const i = pIndex[k];
-    evaluate(ctx, f, l, i, e);
+    w.evaluate(i, e, true);
     const cand = candidateFrom(ctx, f, i, e, pWeight[k] === 0);
     if (pJumbo[k] === 1) {
       jumboCandidates.push(cand);
@@ -431,25 +575,28 @@ export function weighAndRank(
 // order — PanDA's weight-keyed dict walked in sorted key order. Without explanations or jumbo PQs only the first
 // `max` are needed.
 function rankOrder(weights: Float64Array, n: number, max: number, full: boolean): number[] {
-  const before = (a: number, b: number): boolean => {
-    const wa = weights[a];
-    const wb = weights[b];
-    if (wa === wb) return a < b;
-    if (wa === 0) return true;
-    if (wb === 0) return false;
-    return wa > wb;
-  };
   if (full || n <= max) {
     const all = Array.from({ length: n }, (_, k) => k);
-    return all.sort((a, b) => (a === b ? 0 : before(a, b) ? -1 : 1));
+    return all.sort((a, b) => (a === b ? 0 : precedes(weights[a], a, weights[b], b) ? -1 : 1));
   }
+  // the best `max` so far, in order; a later index never precedes an equal weight, so most fail the first test
   const top: number[] = [];
   for (let k = 0; k < n; k++) {
-    if (top.length === max && !before(k, top[max - 1])) continue;
-    let pos = top.length;
-    while (pos > 0 && before(k, top[pos - 1])) pos--;
-    top.splice(pos, 0, k);
-    if (top.length > max) top.pop();
+    const wk = weights[k];
+    if (top.length === max && !precedes(wk, k, weights[top[max - 1]], top[max - 1])) continue;
+    let pos = top.length < max ? top.length : max - 1;
+    while (pos > 0 && precedes(wk, k, weights[top[pos - 1]], top[pos - 1])) {
+      if (pos < max) top[pos] = top[pos - 1];
+      pos--;
+    }
+    top[pos] = k;
   }
   return top;
+}
+
+function precedes(wa: number, a: number, wb: number, b: number): boolean {
+  if (wa === wb) return a < b;
+  if (wa === 0) return true;
+  if (wb === 0) return false;
+  return wa > wb;
 }

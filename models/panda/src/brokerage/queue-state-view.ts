@@ -7,11 +7,16 @@
 // and usable space of the RSEs the PQs list are read into the view too, and summarised per PQ for the storage
 // check. A view reflects the state at the time it was built (and, for what is resolved on first use, at that
 // use): after changing job counts, pilots, RSE status or space, or network metrics, prepare a new view. The view
-// also owns the per-call work arrays of the production brokerage, so calls sharing a view allocate nothing per PQ.
+// also owns the per-call work arrays of the production brokerage, so calls sharing a view allocate nothing per PQ,
+// and what the production brokerage calls of the cycle share (prod-cycle-memo.ts): that memo holds what it derived
+// from the snapshot object a call brings (nuclei, replicas, RSE status, network) until a call brings another, so
+// change a snapshot by making a new one, not in place.
 
 import type { DdmEndpoint } from '../snapshot/data.ts';
 import type { LinkMetrics } from '../snapshot/network.ts';
 import type { JobCounts, QueueState, RseActivityStatus } from '../snapshot/queue.ts';
+import { CODE_NAMES } from './prod-codes.ts';
+import { ProdCycleMemo, newBitSet } from './prod-cycle-memo.ts';
 import { spaceUsable, type QueueCatalog } from './queue-catalog.ts';
 
 /** Bits of `QueueStateView.rseFlags`: DATADISK (or untyped) and which activities are up. */
@@ -74,34 +79,28 @@ export interface QueueStateView {
   storage: Int32Array;
   /** Share (or work queue) name → counts, filled on first use. */
   shares: Map<string, ShareCountArrays>;
-  /** `share \u0000 resource type` → counts, filled on first use. */
-  resourceTypes: Map<string, ResourceTypeCountArrays>;
+  /** Share → resource type → counts, filled on first use. */
+  resourceTypes: Map<string, Map<string, ResourceTypeCountArrays>>;
   /** A nucleus' links (the `network[nucleus]` record) → metrics by source ATLAS-site id, filled on first use. */
   links: Map<Record<string, LinkMetrics>, (LinkMetrics | undefined)[]>;
   /** Work arrays reused by every brokerage call on this view. */
   scratch: BrokerageScratch;
+  /** What the production brokerage calls on this view share, filled on first use. */
+  memo: ProdCycleMemo;
 }
 
 /** Per-call arrays indexed by catalog index (or ATLAS-site id), reset at the start of each call. */
 export interface BrokerageScratch {
-  maxwdir: Float64Array;
-  preference: Float64Array;
-  nucleusFlag: Int8Array;
   siteSize: Float64Array;
   siteFiles: Float64Array;
   live: Float64Array;
-  networkWeight: Float64Array;
-  linkVerdict: Int32Array;
-  /** Per catalog index: the queue's unified name is one of the nucleus' PQs. */
-  inNucleus: Uint8Array;
-  /** Per RSE number: an input RSE of the nucleus' first PQ. */
-  nucleusShareInput: Uint8Array;
-  /** Per fair-share policy: zero share (1/0), −1 not yet known. */
-  zeroShare: Int8Array;
-  /** Per software class: the check's outcome, preference weight (0 = none) and resolved platform. */
-  softwareVerdict: Int32Array;
-  softwarePreference: Float64Array;
-  softwarePlatform: (string | null)[];
+  /** Bit sets over catalog indices (prod-world-filters.ts): the PQs still in, and those a temporary check marks. */
+  alive: Int32Array;
+  markable: Int32Array;
+  /** The temporary mark of each PQ that passed the permanent checks, in scan order. */
+  temporary: Int32Array;
+  /** Exclusions per outcome code of the call (prod-codes.ts). */
+  counts: Int32Array;
   /** Per unified PQ: outcome of the link, disk-IO, scratch, storage, transferring and pilot checks. */
   linkVerdicts: Int32Array;
   diskIoVerdicts: Int32Array;
@@ -208,20 +207,13 @@ export function prepareQueueStateView(
     activatedStartingAll[i] = q;
   }
   const scratch: BrokerageScratch = {
-    maxwdir: new Float64Array(n),
-    preference: new Float64Array(n),
-    nucleusFlag: new Int8Array(n),
     siteSize: new Float64Array(n),
     siteFiles: new Float64Array(n),
     live: new Float64Array(n),
-    networkWeight: new Float64Array(catalog.atlasSiteNames.length),
-    linkVerdict: new Int32Array(catalog.atlasSiteNames.length),
-    inNucleus: new Uint8Array(n),
-    nucleusShareInput: new Uint8Array(catalog.rseNames.length),
-    zeroShare: new Int8Array(catalog.policies.length),
-    softwareVerdict: new Int32Array(catalog.softwareClassRep.length),
-    softwarePreference: new Float64Array(catalog.softwareClassRep.length),
-    softwarePlatform: new Array<string | null>(catalog.softwareClassRep.length).fill(null),
+    alive: newBitSet(n),
+    markable: newBitSet(n),
+    temporary: new Int32Array(n),
+    counts: new Int32Array(CODE_NAMES.length),
     linkVerdicts: new Int32Array(n),
     diskIoVerdicts: new Int32Array(n),
     scratchVerdicts: new Int32Array(n),
@@ -253,6 +245,7 @@ export function prepareQueueStateView(
     resourceTypes: new Map(),
     links: new Map(),
     scratch,
+    memo: new ProdCycleMemo(catalog),
   };
 }
 
@@ -294,8 +287,9 @@ export function resourceTypeCountArrays(
   share: string,
   resourceType: string,
 ): ResourceTypeCountArrays {
-  const key = `${share}\u0000${resourceType}`;
-  let a = view.resourceTypes.get(key);
+  let byType = view.resourceTypes.get(share);
+  if (byType === undefined) view.resourceTypes.set(share, (byType = new Map()));
+  let a = byType.get(resourceType);
   if (a !== undefined) return a;
   const n = view.state.length;
   a = { ...emptyCountArrays(n), has: new Uint8Array(n) };
@@ -305,7 +299,7 @@ export function resourceTypeCountArrays(
     a.has[i] = 1;
     setCounts(a, i, c);
   }
-  view.resourceTypes.set(key, a);
+  byType.set(resourceType, a);
   return a;
 }
 
