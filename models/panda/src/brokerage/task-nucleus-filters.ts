@@ -28,6 +28,21 @@ export function filterNucleusStatus(nuclei: readonly NucleusSpec[]): NucleusFilt
 }
 
 /**
+ * Files queued towards a nucleus, summed over its links. Snapshots are read and never changed in place (as the
+ * job brokerage's cycle memo also assumes), so each links object is summed once, not once per task brokered.
+ */
+const queuedFilesCache = new WeakMap<object, number>();
+function queuedFiles(links: Readonly<Record<string, { productionOutputQueued?: number }>>): number {
+  let queued = queuedFilesCache.get(links);
+  if (queued === undefined) {
+    queued = 0;
+    for (const source in links) queued += links[source].productionOutputQueued ?? 0;
+    queuedFilesCache.set(links, queued);
+  }
+  return queued;
+}
+
+/**
  * Step 4 (`getBackloggedNuclei`): a nucleus is backlogged when the `Production Output_queued` files towards it,
  * summed over all sources, exceed `NQUEUED_NUC_CAP`. Tasks with a negative t1Weight skip the check.
  */
@@ -41,8 +56,8 @@ export function filterTransferBacklog(
   const kept: NucleusSpec[] = [];
   const dropped: DroppedNucleus[] = [];
   for (const n of nuclei) {
-    let queued = 0;
-    for (const link of Object.values(network[n.name] ?? {})) queued += link.productionOutputQueued ?? 0;
+    const links = network[n.name];
+    const queued = links === undefined ? 0 : queuedFiles(links);
     if (queued > options.NQUEUED_NUC_CAP) {
       dropped.push({
         nucleus: n.name,
