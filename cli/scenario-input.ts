@@ -55,5 +55,7 @@ export function seedsInput(text: string | number | undefined, fallback: readonly
   if (seeds.some((x) => !Number.isInteger(x) || x < 0)) {
     throw new InputError(`--seeds: expected a count or a list of non-negative integers like 1,2,3, got ${s}`);
   }
+  // A seed given twice would pair a run with itself and narrow the intervals.
+  if (new Set(seeds).size !== seeds.length) throw new InputError(`--seeds: each seed once, got ${s}`);
   return seeds;
 }

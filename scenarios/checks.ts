@@ -252,9 +252,20 @@ export function checkBackground(
   place: Place,
   ctx: CheckContext,
 ): void {
+  const seen = new Set<unknown>();
   for (const [load, i] of entries(background)) {
     checkGshare(tree, place, `background[${i}]`, load.gshare, ctx);
     checkSource(ctx, place, `background[${i}]`, load.source);
+    // A load's random streams are named by its share: two loads of one share would draw each other's numbers.
+    if (seen.has(load.gshare)) {
+      ctx.report(
+        place,
+        `background[${i}].gshare`,
+        'one background load per share (this one is given twice)',
+        load.gshare,
+      );
+    }
+    seen.add(load.gshare);
   }
 }
 

@@ -212,7 +212,7 @@ function toPlatform(p: PlatformInput): Platform {
       ...h,
       uplink: uplink(h.uplink),
       allocationNodeHours: h.allocationNodeHours ?? D.hpc.allocationNodeHours,
-      // One job per GPU (§4 step 2: one GAN per GPU).
+      // One job (one node) per Harvester batch job unless the catalog bundles more.
       jobsPerWorker: h.jobsPerWorker ?? 1,
     })),
     funcx: (p.funcx ?? []).map((f) => ({

@@ -39,7 +39,8 @@ class AleaStream implements Rng {
  * unrelated seeds. A number seed is used through `String(seed)`: `42` and `'42'` are the same master seed.
  *
  * `stream(name)` asked twice with the same name returns the same object, which continues where it left off.
- * Streams live as long as this object: name them per component or per task, not per job.
+ * Streams live as long as this object: name them per component, not per job. `fresh(name)` gives the same
+ * sequence without keeping the stream, for the many short-lived consumers of a long run (one per task).
  */
 export class RandomStreams {
   readonly seed: number | string;
@@ -55,12 +56,17 @@ export class RandomStreams {
   stream(name: string): Rng {
     let stream = this.streams.get(name);
     if (stream === undefined) {
-      const key = createHash('sha256')
-        .update(JSON.stringify([String(this.seed), name]))
-        .digest('hex');
-      stream = new AleaStream(key);
+      stream = this.fresh(name);
       this.streams.set(name, stream);
     }
     return stream;
+  }
+
+  /** A new stream for `name`, from the start of its sequence, that this object does not keep. */
+  fresh(name: string): Rng {
+    const key = createHash('sha256')
+      .update(JSON.stringify([String(this.seed), name]))
+      .digest('hex');
+    return new AleaStream(key);
   }
 }

@@ -2,7 +2,7 @@
  * `pandasim run SCENARIO`: one policy, one seed. Writes summary.json (the metrics contract), the report with
  * its tables and charts, and prints a short summary.
  */
-import { closeSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { writeJsonAtomic } from '../../reports/files.ts';
@@ -46,6 +46,12 @@ class LineFile {
     renameSync(this.temp, this.file);
   }
 
+  /** The run failed: the partial log goes. */
+  discard(): void {
+    closeSync(this.fd);
+    rmSync(this.temp, { force: true });
+  }
+
   private flush(): void {
     if (this.buffer.length === 0) return;
     writeSync(this.fd, `${this.buffer.join('\n')}\n`);
@@ -83,13 +89,20 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const progress = new Progress(`${scenario.name} / ${policy.name}`, args.quiet || args.json);
     const log = args['event-log'] === undefined ? undefined : new LineFile(args['event-log']);
     log?.write(EVENT_LOG_HEADER);
-    const summary = runWorld({
-      scenario,
-      policy,
-      seed: args.seed,
-      eventLog: log === undefined ? undefined : (line) => log.write(line),
-      progress: (now, horizon) => progress.update(now / horizon, `${(now / 86_400).toFixed(1)} d simulated`),
-    });
+    let summary;
+    try {
+      summary = runWorld({
+        scenario,
+        policy,
+        seed: args.seed,
+        eventLog: log === undefined ? undefined : (line) => log.write(line),
+        progress: (now, horizon) =>
+          progress.update(now / horizon, `${(now / 86_400).toFixed(1)} d simulated`),
+      });
+    } catch (error) {
+      log?.discard();
+      throw error;
+    }
     progress.done();
     log?.close();
     writeJsonAtomic(join(out, 'summary.json'), summary);

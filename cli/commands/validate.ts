@@ -4,7 +4,7 @@
  */
 import type { CommandModule } from 'yargs';
 import { buildShareTree } from '@pandasim/panda';
-import { resolveScenario } from '../../scenarios/embedded.ts';
+import { EMBEDDED_SCENARIOS, resolveScenario } from '../../scenarios/embedded.ts';
 import { loadScenario, ScenarioError } from '../../scenarios/load.ts';
 import type { Scenario } from '../../scenarios/scenario.ts';
 import { formatDuration } from '../../sim/units.ts';
@@ -93,7 +93,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       .positional('scenario', {
         type: 'string',
         demandOption: true,
-        describe: 'a built-in scenario name (ml-detector-sim, ml-detector-sim-small) or a scenario file',
+        describe: `a built-in scenario name (${Object.keys(EMBEDDED_SCENARIOS).join(', ')}) or a scenario file`,
       })
       .wrap(null)
       .example('$0 validate ml-detector-sim-small', 'the built-in demo scenario')

@@ -1,10 +1,11 @@
 /**
  * A WLCG grid site as Harvester's pull-mode submitter sees it (providers.md §5.1): a computing element in
- * front of a batch system with `slots` slots of `coresPerSlot` cores.
+ * front of a batch system with `slots` slots of `coresPerSlot` cores, pooled: a pilot holds the cores it asks
+ * for (an 8-core pilot a whole slot, a single-core one a core), and how they fall on nodes is not modelled [E].
  *
  * A pilot's life: the CE passes it to the batch system (submit latency), it waits its turn (the queue wait,
- * standing in for the fair share of the site's other users), then starts when a slot is free, earliest-ready
- * first, at the batch system's next match and only while the site is online. It holds the slot from then on:
+ * standing in for the fair share of the site's other users), then starts when its cores are free, earliest-ready
+ * first, at the batch system's next match and only while the site is online. It holds them from then on:
  * pilot start-up, then payloads one after another (each with stage-in and stage-out around it) until the owner
  * releases it or its walltime runs out. A payload attempt fails by itself with `payloadFailureProbability`,
  * at a uniformly drawn point of its run (so a failure wastes half a payload on average); a started worker dies
@@ -58,7 +59,7 @@ export class GridSite extends RuntimeProvider<ProviderWorker> {
   private ready: ProviderWorker[] = [];
   private readyHead = 0;
   private readonly holding = new Set<ProviderWorker>();
-  /** Cores not held by a running worker (partitionable slots: a worker holds the cores it asks for). */
+  /** Cores not held by a running worker (pooled over the slots). */
   private freeCores: number;
   private matchScheduled = false;
 

@@ -2,8 +2,8 @@
  * Submitter (HSF/harvester `harvesterbody/submitter.py`): each cycle, up to `nQueues` queues not looked at
  * for `lookupTime`, oldest first. For each, the worker adjuster says how many workers to add (queue-limits.ts);
  * the worker maker shapes them — empty pilots (`NoJob`), one prepared job each (`OneToOne`), or full chunks
- * of `nJobsPerWorker` prepared jobs (`ManyToOne`, a short one after PARTIAL_CHUNK_WAIT) — and the queue's plugin submits them across the provider
- * hop. A worker whose token (the provider's, or its owner's) has expired is not submitted; its jobs wait.
+ * of `nJobsPerWorker` prepared jobs (`ManyToOne`; a short one after PARTIAL_CHUNK_WAIT) — and the queue's
+ * plugin submits them across the provider hop. A worker whose token (the provider's, or its owner's) has expired is not submitted; its jobs wait.
  */
 import type { WorkerRequest } from '../provider/worker.ts';
 import type { AgentContext } from './agent-context.ts';

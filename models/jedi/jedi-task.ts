@@ -87,7 +87,7 @@ export interface JediTaskHandle {
   readonly end: number | null;
   /** Jobs generated per PQ (computingSite). */
   readonly jobsPerSite: ReadonlyMap<string, number>;
-  /** Why the last brokerage attempt (task or job brokerage) failed; null if none did. */
+  /** Why the latest failed brokerage attempt (task or job brokerage) failed, kept after later successes; null if none failed. */
   readonly lastBrokerageFailure: string | null;
 }
 
@@ -201,8 +201,9 @@ export class JediTask implements JediTaskHandle {
   }
 
   private assessScouts(): void {
-    const early =
-      this.scoutsFinished > 0 && this.scoutsFinished >= this.scoutsGenerated * this.avalancheFraction;
+    // minSuccessScouts of the task's scout jobs (not of those generated so far: a partly assigned scout chunk
+    // must not go on after one success).
+    const early = this.scoutsFinished > 0 && this.scoutsFinished >= this.nScoutJobs * this.avalancheFraction;
     const allEnded =
       this.scoutsGenerated === this.nScoutJobs && this.scoutsFinished + this.scoutsFailed === this.nScoutJobs;
     if (early || (allEnded && this.scoutsFinished > 0)) this.status = 'running';

@@ -257,7 +257,8 @@ export class Jedi {
             prodSourceLabel: task.spec.prodSourceLabel,
             gshare: task.spec.gshare,
             resourceType: taskResourceType(task.spec),
-            highestPrioWaiting: task.effectivePriority,
+            // hpWaiting is the task's currentPriority (fairshare.md §2.2 step 3); the scouting +1 only orders.
+            highestPrioWaiting: task.spec.currentPriority,
           },
           this.options.throttle,
         );

@@ -40,7 +40,8 @@ export function nucleusWorkloads(tasks: Iterable<JediTask>): NucleusWorkload[] {
   const out: NucleusWorkload[] = [];
   for (const t of tasks) {
     const nucleus = t.nucleus;
-    if (nucleus === null || t.ended) continue;
+    // Only tasks that will still generate jobs count (ready/scouting/running, brokerage.md §3).
+    if (nucleus === null || t.ended || t.status === 'broken') continue;
     out.push({
       nucleus,
       currentPriority: t.spec.currentPriority,

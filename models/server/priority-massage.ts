@@ -46,7 +46,7 @@ export interface MassageClock {
 }
 
 export interface ServerMassageOptions {
-  /** Seconds between massages; default `MASSAGE_PERIOD_S.lock` (6 min), `MASSAGE_PERIOD_S.documented` is 20. */
+  /** Seconds between massages; default `MASSAGE_PERIOD_S.lock` (6 min), `MASSAGE_PERIOD_S.documented` the docs' 20 min. */
   readonly periodS?: number;
   /** Look-back of the usage breakdown, s (60 min upstream). */
   readonly windowS?: number;

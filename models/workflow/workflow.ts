@@ -6,7 +6,7 @@
  *
  * The workflow knows nothing of where tasks run: its executor (chosen per task by the placement policy) runs
  * the jobs and reports each job's end. A task ends when all its jobs ended; when none succeeded it failed,
- * its children are never released and the workflow ends failed.
+ * its children not yet released never are, and the workflow ends failed.
  */
 import type { WorkflowSpec, WorkflowTaskSpec } from '../../scenarios/scenario.ts';
 

@@ -123,7 +123,7 @@ export class BackgroundLoad {
   private arrive(k: number): void {
     const spec = this.options.specs[k];
     const n = this.submittedPerSpec[k]++;
-    const rng = this.streams.stream(this.name(spec, `task-${n}`));
+    const rng = this.streams.fresh(this.name(spec, `task-${n}`));
     const task = this.options.jedi.submit(backgroundTask(spec, this.options.jedi.nextTaskID(), rng));
     this.options.onTask?.(task, spec);
   }

@@ -1,6 +1,6 @@
 /**
  * The providers of a scenario's platform, built and put behind Harvester: one GridSite per grid site (an
- * HTCondor-CE pull queue), one HpcMachine per LCF (a PBS or Slurm push queue, several GPU jobs per node), a
+ * HTCondor-CE pull queue), one HpcMachine per LCF (a PBS or Slurm push queue, a node per job), a
  * Globus Compute endpoint in front of an LCF (the funcX plugin of the seed), a Kubernetes cluster per cloud
  * (push, one pod per job) and the user's own cluster (reached directly, not through PanDA).
  *
@@ -41,7 +41,7 @@ const HOUR = 3600;
 
 /**
  * An LCF batch queue behind Harvester (`production.push` with a batch submitter and `MultiJobWorkerMaker`, as
- * the NERSC/ALCF queues of HSF/harvester `examples/` are set up): jobs are pushed, several to a node, and
+ * the NERSC/ALCF queues of HSF/harvester `examples/` are set up): jobs are pushed, bundled into batch jobs of a node per job, and
  * Harvester reports them (no pilot heartbeats from compute nodes without outbound network) [S/E].
  */
 const HPC_PUSH_TEMPLATE: QueueTemplate = {
@@ -64,7 +64,6 @@ export interface BuiltPlatform {
   readonly locals: ReadonlyMap<string, LocalCluster>;
   readonly harvesters: readonly Harvester[];
   readonly computeService: ComputeService;
-  readonly endpoints: ReadonlyMap<string, MultiUserEndpoint>;
 }
 
 export function buildPlatform(
@@ -152,7 +151,8 @@ export function buildPlatform(
           batchQueue: h.batchQueue,
           noPilotsWhenNoActiveJobs: true,
         },
-        workerMaker: { name: 'MultiJobWorkerMaker', nJobsPerWorker: h.jobsPerWorker },
+        // A job takes a node: a worker bundling more jobs than the project's nodes could never start.
+        workerMaker: { name: 'MultiJobWorkerMaker', nJobsPerWorker: Math.min(h.jobsPerWorker, h.nodes) },
         maxWorkers: Math.max(1, h.nodes),
       }),
       plugin: new ProviderPlugin(pilotEnv('harvester-central'), machine, pbs ? 'pbs' : 'slurm'),
@@ -208,7 +208,6 @@ export function buildPlatform(
   harvesters.push(central_);
 
   const computeService = new ComputeService(sim);
-  const endpoints = new Map<string, MultiUserEndpoint>();
   const funcxQueues: QueueBinding[] = [];
   const funcxPlugins: FuncxPlugin[] = [];
   for (const f of platform.funcx) {
@@ -217,7 +216,8 @@ export function buildPlatform(
     const preset = machine.params;
     const queue = preset.queues.find((q) => q.name === f.batchQueue);
     if (queue === undefined) throw new Error(`funcx ${f.name}: ${f.hpc} has no batch queue ${f.batchQueue}`);
-    const endpoint = new MultiUserEndpoint(sim, streams, computeService, machine, {
+    // The endpoint serves the tasks the plugin sends to its id through the service; nothing else holds it.
+    new MultiUserEndpoint(sim, streams, computeService, machine, {
       id: f.name,
       engine: {
         queue: f.batchQueue,
@@ -230,7 +230,6 @@ export function buildPlatform(
         gpusPerNode: preset.gpusPerNode,
       },
     });
-    endpoints.set(f.name, endpoint);
     const plugin = new FuncxPlugin(sim, streams, computeService, { endpointId: f.name });
     funcxPlugins.push(plugin);
     funcxQueues.push({
@@ -270,5 +269,5 @@ export function buildPlatform(
     providers.set(l.name, cluster);
   }
 
-  return { providers, locals, harvesters, computeService, endpoints };
+  return { providers, locals, harvesters, computeService };
 }

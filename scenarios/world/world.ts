@@ -31,14 +31,14 @@ import {
   type TaskExecutor,
   type WorkflowTask,
 } from '../../models/workflow/workflow.ts';
-import { BackgroundLoad } from '../../models/workload/background.ts';
+import { BackgroundLoad, backgroundTask } from '../../models/workload/background.ts';
 import { PriorityMassage } from '../../models/server/priority-massage.ts';
 import { SUMMARY_VERSION, type RunSummary, type TaskSummary } from '../../reports/summary.ts';
 import type { PlacementContext, PlacementPolicy, Route } from '../policies/policy.ts';
 import type { Scenario } from '../scenario.ts';
 import { buildCatalog, scoreQueue, type Catalog, type ResourceInfo } from './catalog.ts';
 import { estimateTask } from './estimate.ts';
-import { RunMetrics } from './metrics.ts';
+import { RunMetrics, SAMPLE_SIZE } from './metrics.ts';
 import { buildPlatform, type BuiltPlatform } from './platform.ts';
 import { FuncxRoute } from './routes/funcx-route.ts';
 import { LocalFirstRoute } from './routes/local-first-route.ts';
@@ -72,6 +72,7 @@ interface LiveJob {
   readonly jobClass: string;
   workflow: WorkflowJob | undefined;
   createdAt: number;
+  startingAt: number;
   startedAt: number;
 }
 
@@ -233,36 +234,17 @@ export class World {
         const nJobs = Math.round((cores * demand[k]) / total / load.coreCount);
         if (nJobs === 0) return;
         const queue = load.coreCount === 1 ? scoreQueue(site.name) : site.name;
-        const rng = this.streams.stream(`workload/warm-start/${site.name}/${load.gshare}`);
+        const rng = this.streams.fresh(`workload/warm-start/${site.name}/${load.gshare}`);
+        // A background task as the load makes them (owner, user name, spec), with this site's jobs in it.
+        const task = backgroundTask(load, this.jedi.nextTaskID(), rng);
         const work = Float64Array.from({ length: nJobs }, () => load.cpuPerJob.sample(rng) * rng.next());
         this.submitToJedi({
-          spec: {
-            jediTaskID: this.jedi.nextTaskID(),
-            prodSourceLabel: load.prodSourceLabel,
-            gshare: load.gshare,
-            currentPriority: load.priority,
-            taskPriority: load.priority,
-            coreCount: load.coreCount,
-            ramCount: load.ramMB,
-            ramUnit: 'MB',
-            cpuTime: load.cpuPerJob.mean,
-            cpuTimeUnit: 'HS06sPerEvent',
-            maxWalltime: load.walltime,
-            includedSite: [queue],
-          },
+          ...task,
+          spec: { ...task.spec, includedSite: [queue] },
           nJobs,
-          payload: (i) => ({
-            id: i,
-            cpuWork: work[i],
-            gpuWork: 0,
-            cores: load.coreCount,
-            gpus: 0,
-            fixedTime: 0,
-          }),
+          payload: (i, pq) => ({ ...task.payload(0, pq), cpuWork: work[i] }),
           inputBytesPerJob: 0,
           outputBytesPerJob: 0,
-          jobClass: `background:${load.gshare}`,
-          owner: `background/${load.gshare}/warm-start`,
           skipScout: true,
         });
       });
@@ -439,11 +421,18 @@ export class World {
     if (t.from === null) {
       if (live === undefined) {
         const jobClass = this.taskClass.get(job.jediTaskID) ?? 'unknown';
-        live = { jobClass, workflow: undefined, createdAt: now, startedAt: Number.NaN };
+        live = {
+          jobClass,
+          workflow: undefined,
+          createdAt: now,
+          startingAt: Number.NaN,
+          startedAt: Number.NaN,
+        };
         this.live.set(job.PandaID, live);
         this.metrics.jobCreated(jobClass);
       } else {
         live.createdAt = now;
+        live.startingAt = Number.NaN;
         live.startedAt = Number.NaN;
       }
       return;
@@ -454,13 +443,18 @@ export class World {
     const resource = this.catalog.byQueue.get(job.computingSite)?.name ?? job.computingSite;
     if (to === 'sent' || to === 'running' || to === 'starting')
       this.metrics.shareUsage(job.gshare, this.server.executingHs06(job.gshare));
-    if ((to === 'running' || to === 'starting') && Number.isNaN(live.startedAt)) {
-      live.startedAt = now;
-      this.metrics.started(resource, gpus, job.coreCount);
-      live.workflow?.run.started(now);
+    // The payload runs from `running`: on push queues Harvester reports `starting` when it submits the batch
+    // job, before any node runs it. A job seen only `starting` before it ended (a payload shorter than a
+    // monitor cycle) is timed from there.
+    if (to === 'starting') live.startingAt = now;
+    if (to === 'running' && Number.isNaN(live.startedAt)) {
+      this.jobStarted(live, now, resource, gpus, job.coreCount);
       return;
     }
     if (to !== 'finished' && to !== 'failed' && to !== 'cancelled') return;
+    if (Number.isNaN(live.startedAt) && !Number.isNaN(live.startingAt) && to !== 'cancelled') {
+      this.jobStarted(live, live.startingAt, resource, gpus, job.coreCount);
+    }
     this.metrics.shareUsage(job.gshare, this.server.executingHs06(job.gshare));
     if (to === 'cancelled') {
       this.metrics.jobCancelled(live.jobClass);
@@ -499,6 +493,12 @@ export class World {
         t.cause ?? '',
       ].join(','),
     );
+  }
+
+  private jobStarted(live: LiveJob, at: number, resource: string, gpus: number, cores: number): void {
+    live.startedAt = at;
+    this.metrics.started(resource, gpus, cores);
+    live.workflow?.run.started(at);
   }
 
   /** A killed attempt of a checkpointing workflow job resumes with the work left after its last checkpoint. */
@@ -621,7 +621,7 @@ function routeLabel(route: Route | null): string {
 
 /** At most SAMPLE_SIZE values, each equally likely kept, sorted (for CDF charts). */
 function reservoir(values: readonly number[], rng: { next(): number }): number[] {
-  const size = 2000;
+  const size = SAMPLE_SIZE;
   const kept = values.slice(0, size);
   for (let i = size; i < values.length; i++) {
     const k = Math.floor(rng.next() * (i + 1));

@@ -72,6 +72,12 @@ describe('pandasim run', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('exits 2 for a seed given twice, which would pair a run with itself', () => {
+    const r = pandasim('compare', 'ml-detector-sim-small', '--policies', 'lcf-harvester', '--seeds', '1,1');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--seeds: each seed once, got 1,1');
+  });
+
   it('exits 2 naming the file, the field and the expectation for a broken scenario', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pandasim-bad-'));
     const file = join(dir, 'bad.yaml');

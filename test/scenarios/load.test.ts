@@ -255,6 +255,12 @@ describe('parseScenario: each mistake names the file, the field path and what wa
       'expected a leaf share (work is tagged with leaves only): "Sim", "Gen", "Analysis", got "Production"',
     ],
     [
+      'two background loads of one share',
+      broken(['background[1].gshare', 'Gen']),
+      'background[1].gshare',
+      'expected one background load per share (this one is given twice), got "Gen"',
+    ],
+    [
       'a gshare not in the tree',
       broken(['workflows[0].tasks[0].gshare', 'Nope']),
       'workflows[0].tasks[0].gshare',

@@ -179,3 +179,20 @@ describe('warm start', () => {
     }
   });
 });
+
+describe('LCF batch jobs through Harvester', () => {
+  it('bundles no more jobs in a batch job than the project has nodes, so a 2-node share still runs its GANs', () => {
+    const hpc = small.platform.hpc.map((h) => ({ ...h, nodes: 2 }));
+    expect(small.platform.hpc[0].jobsPerWorker).toBe(4);
+    const scenario = { ...small, platform: { ...small.platform, hpc } };
+    const s = runWorld({ scenario, policy: policyByName('lcf-harvester'), seed: 1 });
+    const gan = s.workflows[0].tasks.find((t) => t.task === 'gan-training')!;
+    expect(gan.nFinished).toBe(gan.nJobs);
+    expect(gan.jobsPerResource).toEqual({ POLARIS: gan.nJobs });
+    // A job's run starts when its node runs it, not when Harvester submits the batch job: the GPU-hours of
+    // the class are those of the payloads (8 GANs of ~5 A100-hours, one GPU each), not of the queue waits.
+    const cls = s.jobClasses.find((c) => c.name.endsWith('/gan-training'))!;
+    expect(cls.gpuHours).toBeGreaterThan(8 * 4.5 * 0.9);
+    expect(cls.gpuHours - cls.wastedGpuHours).toBeLessThan(8 * 5.5 * 1.05);
+  });
+});

@@ -29,6 +29,16 @@ function correlation(x: Float64Array, y: Float64Array): number {
 }
 
 describe('RandomStreams', () => {
+  it('gives with fresh(name) the sequence stream(name) starts with, from its start each time, keeping nothing', () => {
+    const draws = (rng: { next(): number }) => [rng.next(), rng.next(), rng.next()];
+    const streams = new RandomStreams(7);
+    const kept = draws(new RandomStreams(7).stream('workload/task-1'));
+    expect(draws(streams.fresh('workload/task-1'))).toEqual(kept);
+    expect(draws(streams.fresh('workload/task-1'))).toEqual(kept);
+    // Not kept: stream() afterwards starts the sequence too.
+    expect(draws(streams.stream('workload/task-1'))).toEqual(kept);
+  });
+
   it('derives the same sequence from the same seed and name', () => {
     const a = draw(new RandomStreams(7).stream('site/BNL/failures'), 1000);
     const b = draw(new RandomStreams(7).stream('site/BNL/failures'), 1000);

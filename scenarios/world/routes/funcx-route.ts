@@ -62,7 +62,7 @@ export class FuncxRoute {
     this.metrics.jobCreated(run.jobClass);
     this.data.stageIn(run, this.endpoint, (ok) => {
       if (!ok) {
-        this.metrics.attemptEnded(failure(run, this.endpoint, 'stage-in-failed', false));
+        this.metrics.attemptEnded(stageInFailure(run, this.endpoint));
         ended(false);
         return;
       }
@@ -167,16 +167,17 @@ export class FuncxRoute {
   }
 }
 
-function failure(run: TaskRun, resource: ResourceInfo, cause: string, retried: boolean) {
+/** A job whose input never reached the endpoint: it fails for good without having run. */
+function stageInFailure(run: TaskRun, resource: ResourceInfo) {
   return {
     jobClass: run.jobClass,
     resource: resource.name,
     ok: false,
-    retried,
+    retried: false,
     wait: Number.NaN,
     run: 0,
     cores: run.spec.coreCount,
     gpus: 0,
-    cause,
+    cause: 'stage-in-failed',
   };
 }

@@ -114,7 +114,8 @@ export class LocalFirstRoute {
         },
       },
     );
-    if (n > 1) return;
+    // A job waits locally for good when the wait is unbounded (no timer), and retries never move.
+    if (n > 1 || !Number.isFinite(this.maxLocalWait)) return;
     this.sim.schedule(this.maxLocalWait, () => {
       if (worker.status !== 'submitted') return;
       withdrawn = true;
