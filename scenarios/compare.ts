@@ -3,11 +3,10 @@
  * its runs see the same jobs, and the difference to the baseline (the first policy) is estimated per seed
  * pair with a 95 % Student-t interval — the pairing removes the seed-to-seed variation both runs share.
  *
- * Runs go to worker threads, one run per task, as many at once as `parallel` says (default: the cores); the
- * results are ordered by (policy, seed) whatever order they finish in.
+ * Runs go to a pool of worker threads (worker-pool.ts), as many at once as `parallel` says (default: the cores);
+ * the results are ordered by (policy, seed) whatever order they finish in.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { meanConfidenceInterval, pairedDifferenceInterval } from '../sim/stats/confidence.ts';
 import { orderedMetricKeys, runMetrics } from '../reports/metrics.ts';
 import {
@@ -18,7 +17,8 @@ import {
   type PolicyResult,
   type RunSummary,
 } from '../reports/summary.ts';
-import type { RunRequest, RunReply } from './run-worker.ts';
+import type { RunRequest } from './run-worker.ts';
+import { withRunPool } from './worker-pool.ts';
 
 export interface CompareOptions {
   /** Path of the scenario file (workers load it themselves). */
@@ -153,24 +153,19 @@ function find(runs: readonly RunSummary[], policy: string, seed: number): RunSum
   return run;
 }
 
-/** Runs every policy × seed in worker threads and folds them into the comparison. */
+/** Runs every policy × seed in pooled worker threads and folds them into the comparison. */
 export async function compareScenario(options: CompareOptions): Promise<Comparison> {
   const start = performance.now();
   const requests: RunRequest[] = options.policies.flatMap((policy) =>
     options.seeds.map((seed) => ({ scenarioFile: options.scenarioFile, policy, seed })),
   );
-  const parallel = Math.max(1, Math.min(options.parallel ?? availableParallelism(), requests.length));
   const runs: RunSummary[] = [];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < requests.length) {
-      const request = requests[next++];
-      const run = await runInWorker(request);
-      runs.push(run);
-      options.onRun?.(run, runs.length, requests.length);
-    }
-  };
-  await Promise.all(Array.from({ length: parallel }, worker));
+  // The first failure ends the comparison: the pool takes no more runs and it is thrown.
+  await withRunPool(requests, options.parallel ?? availableParallelism(), async (request, run) => {
+    const summary = await run(request);
+    runs.push(summary);
+    options.onRun?.(summary, runs.length, requests.length);
+  });
   const ordered = options.policies.flatMap((p) => options.seeds.map((s) => find(runs, p, s)));
   const scenario = ordered[0]?.scenario ?? '';
   const comparison = summarizeComparison(
@@ -181,25 +176,4 @@ export async function compareScenario(options: CompareOptions): Promise<Comparis
     (performance.now() - start) / 1000,
   );
   return { comparison, runs: ordered };
-}
-
-/** One run in a worker thread of its own (the TypeScript sources load through tsx there too). */
-function runInWorker(request: RunRequest): Promise<RunSummary> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./run-worker.mjs', import.meta.url), { workerData: request });
-    let settled = false;
-    worker.once('message', (reply: RunReply) => {
-      settled = true;
-      if (reply.ok) resolve(reply.summary);
-      else reject(new Error(`${request.policy}, seed ${request.seed}: ${reply.error}`));
-      void worker.terminate();
-    });
-    worker.once('error', (error) => {
-      if (!settled) reject(error);
-    });
-    worker.once('exit', (code) => {
-      if (!settled)
-        reject(new Error(`${request.policy}, seed ${request.seed}: worker exited with code ${code}`));
-    });
-  });
 }

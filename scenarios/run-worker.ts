@@ -1,7 +1,7 @@
 /**
- * The worker thread of `compareScenario` and of the pool `runSweep` uses (worker-pool.ts): loads the scenario
- * (from its file, or from the text a sweep made of it), runs one policy and seed, posts the summary. Given a
- * request as its `workerData` it runs that one; given `POOLED`, every request it is sent, one at a time.
+ * A thread of the run pool (worker-pool.ts) that `compareScenario` and `runSweep` use: for every request it is
+ * sent, one at a time, loads the scenario (from its file, or from the text a sweep made of it), runs one policy
+ * and seed, and posts the summary.
  */
 import { resolve } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -50,8 +50,7 @@ function run(request: RunRequest): RunReply {
   }
 }
 
-if (parentPort !== null) {
+if (parentPort !== null && workerData === POOLED) {
   const port = parentPort;
-  if (workerData === POOLED) port.on('message', (request: RunRequest) => port.postMessage(run(request)));
-  else port.postMessage(run(workerData as RunRequest));
+  port.on('message', (request: RunRequest) => port.postMessage(run(request)));
 }
