@@ -283,7 +283,7 @@ export class World {
       for (const index of indices) funcx.runJob(run, index, (ok) => counted(index, ok));
       return;
     }
-    this.localRoute(route.local, route.maxLocalWait, route.overflow).runJobs(run, indices, counted);
+    this.localRoute(route.local, route.maxLocalWait).runJobs(run, indices, route.overflow, counted);
   }
 
   /** Jobs in the hands of a route outside PanDA, per job class: the live count the summary reports. */
@@ -316,11 +316,7 @@ export class World {
     return route;
   }
 
-  private localRoute(
-    local: string,
-    maxLocalWait: number,
-    overflow: Route & { kind: 'panda' },
-  ): LocalFirstRoute {
+  private localRoute(local: string, maxLocalWait: number): LocalFirstRoute {
     const key = `${local}\u0000${maxLocalWait}`;
     let route = this.localRoutes.get(key);
     if (route === undefined) {
@@ -333,7 +329,7 @@ export class World {
         maxLocalWait,
         this.data,
         this.metrics,
-        (run, indices, ended) => {
+        (run, indices, overflow, ended) => {
           // Withdrawn jobs leave the local count and join PanDA's.
           this.directLive.set(run.jobClass, (this.directLive.get(run.jobClass) ?? 0) - indices.length);
           this.pandaRoute.runJobs(run, overflow, indices, (index, ok) => {

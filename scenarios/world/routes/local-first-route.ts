@@ -9,6 +9,7 @@
 import type { Simulation } from '../../../sim/engine.ts';
 import type { LocalCluster } from '../../../models/local/local-cluster.ts';
 import type { Worker } from '../../../models/provider/worker.ts';
+import type { PandaRoute } from '../../policies/policy.ts';
 import type { ResourceInfo } from '../catalog.ts';
 import type { RunMetrics } from '../metrics.ts';
 import type { TaskRun } from '../task-run.ts';
@@ -16,17 +17,26 @@ import type { WorkflowData } from '../workflow-data.ts';
 
 const MAX_ATTEMPTS = 3;
 
+/** Hands jobs of `run` to PanDA by `route`; `ended` is the caller's, once per job. */
 export type Overflow = (
   run: TaskRun,
   indices: readonly number[],
+  route: PandaRoute,
   ended: (index: number, ok: boolean) => void,
 ) => void;
 
+type JobEnded = (index: number, ok: boolean) => void;
+
+/** Jobs of one `runJobs` call: their task, the route they overflow by, and whom to tell of their ends. */
+interface Batch {
+  readonly run: TaskRun;
+  readonly overflow: PandaRoute;
+  readonly ended: JobEnded;
+}
+
 export class LocalFirstRoute {
-  private readonly withdrawn = new Map<
-    TaskRun,
-    { indices: number[]; ended: (index: number, ok: boolean) => void }
-  >();
+  /** Jobs withdrawn at this instant, per batch. */
+  private readonly withdrawn = new Map<Batch, number[]>();
   private flushScheduled = false;
 
   constructor(
@@ -40,7 +50,8 @@ export class LocalFirstRoute {
     private readonly nextId: () => number,
   ) {}
 
-  runJobs(run: TaskRun, indices: readonly number[], ended: (index: number, ok: boolean) => void): void {
+  runJobs(run: TaskRun, indices: readonly number[], overflow: PandaRoute, ended: JobEnded): void {
+    const batch: Batch = { run, overflow, ended };
     // The user's own storage collects the outputs, also of the jobs that overflow.
     run.home ??= this.local.rse;
     const gpus = run.usesGpus(this.local, false) ? run.spec.gpusPerJob : 0;
@@ -49,13 +60,14 @@ export class LocalFirstRoute {
       gpus <= this.local.gpus &&
       (run.spec.kind === 'cpu' || gpus > 0 || run.spec.cpuPerGpuSecond !== undefined);
     if (!fits) {
-      this.overflow(run, indices, ended);
+      this.overflow(run, indices, overflow, ended);
       return;
     }
-    for (const index of indices) this.attempt(run, index, 1, ended);
+    for (const index of indices) this.attempt(batch, index, 1);
   }
 
-  private attempt(run: TaskRun, index: number, n: number, ended: (index: number, ok: boolean) => void): void {
+  private attempt(batch: Batch, index: number, n: number): void {
+    const { run } = batch;
     const gpus = run.usesGpus(this.local, false) ? run.spec.gpusPerJob : 0;
     const submittedAt = this.sim.now;
     if (n === 1) this.metrics.jobCreated(run.jobClass);
@@ -80,10 +92,9 @@ export class LocalFirstRoute {
             if (!staged) {
               this.cluster.release(w);
               this.end(
-                run,
+                batch,
                 index,
                 n,
-                ended,
                 { ok: false, wallTime: 0, cause: 'stage-in-failed' },
                 submittedAt,
                 startedAt,
@@ -93,7 +104,7 @@ export class LocalFirstRoute {
             const payload = run.payload(this.nextId(), index, this.local, false);
             this.cluster.run(w, payload, (outcome) => {
               this.cluster.release(w);
-              this.end(run, index, n, ended, outcome, submittedAt, startedAt);
+              this.end(batch, index, n, outcome, submittedAt, startedAt);
             });
           });
         },
@@ -102,10 +113,9 @@ export class LocalFirstRoute {
           // The worker died before its payload ran (the payload's own end is reported by `run`).
           if (Number.isNaN(startedAt)) {
             this.end(
-              run,
+              batch,
               index,
               n,
-              ended,
               { ok: false, wallTime: 0, cause: cause ?? 'cancelled' },
               submittedAt,
               startedAt,
@@ -120,19 +130,19 @@ export class LocalFirstRoute {
       if (worker.status !== 'submitted') return;
       withdrawn = true;
       this.cluster.release(worker);
-      this.withdraw(run, index, ended);
+      this.withdraw(batch, index);
     });
   }
 
   private end(
-    run: TaskRun,
+    batch: Batch,
     index: number,
     n: number,
-    ended: (index: number, ok: boolean) => void,
     outcome: { ok: boolean; wallTime: number; cause?: string },
     submittedAt: number,
     startedAt: number,
   ): void {
+    const { run, ended } = batch;
     const retry = !outcome.ok && n < MAX_ATTEMPTS;
     const gpus = run.usesGpus(this.local, false) ? run.spec.gpusPerJob : 0;
     this.metrics.attemptEnded({
@@ -150,23 +160,23 @@ export class LocalFirstRoute {
       run.finishedAt(this.local.name);
       this.data.stageOut(run, this.local, (ok) => ended(index, ok));
     } else if (retry) {
-      this.attempt(run, index, n + 1, ended);
+      this.attempt(batch, index, n + 1);
     } else {
       ended(index, false);
     }
   }
 
-  private withdraw(run: TaskRun, index: number, ended: (index: number, ok: boolean) => void): void {
-    let batch = this.withdrawn.get(run);
-    if (batch === undefined) this.withdrawn.set(run, (batch = { indices: [], ended }));
-    batch.indices.push(index);
+  private withdraw(batch: Batch, index: number): void {
+    let indices = this.withdrawn.get(batch);
+    if (indices === undefined) this.withdrawn.set(batch, (indices = []));
+    indices.push(index);
     // The job leaves the local count; the overflow route counts it again as a PanDA job.
-    this.metrics.jobCancelled(run.jobClass);
+    this.metrics.jobCancelled(batch.run.jobClass);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     this.sim.schedule(0, () => {
       this.flushScheduled = false;
-      for (const [r, b] of this.withdrawn) this.overflow(r, b.indices, b.ended);
+      for (const [b, withdrawn] of this.withdrawn) this.overflow(b.run, withdrawn, b.overflow, b.ended);
       this.withdrawn.clear();
     });
   }
