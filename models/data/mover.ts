@@ -11,6 +11,7 @@
 import type { Simulation } from '../../sim/engine.ts';
 import type { FlowNetwork } from '../network/flow-network.ts';
 import type { GlobusTransferService } from '../globus/transfer-service.ts';
+import { Reservoir } from '../../sim/stats/reservoir.ts';
 
 export type LinkClass = 'lan' | 'wan-region' | 'wan-inter';
 
@@ -31,6 +32,8 @@ export interface DataMoverOptions {
   readonly locations: readonly StorageLocation[];
   /** Attempts of a failed copy before the data counts as lost (Rucio's rule retries; FTS retries 3 [R]). */
   readonly maxAttempts?: number;
+  /** Where the times of completed copies go (default: a sample that keeps them all). */
+  readonly transferTimes?: Reservoir;
 }
 
 /**
@@ -41,8 +44,8 @@ const GLOBUS_USER = 'workflow';
 
 export class DataMover {
   readonly bytesMoved: Record<LinkClass, number> = { lan: 0, 'wan-region': 0, 'wan-inter': 0 };
-  /** Seconds from request to arrival of every completed copy. */
-  readonly transferTimes: number[] = [];
+  /** Seconds from request to arrival of the completed copies (a sample of them, when the owner bounds it). */
+  readonly transferSample: Reservoir;
   transfersFailed = 0;
   private readonly locations = new Map<string, StorageLocation>();
   private readonly shared = new Map<string, { done: boolean; ok: boolean; waiting: TransferDone[] }>();
@@ -55,6 +58,13 @@ export class DataMover {
   ) {
     for (const l of options.locations) this.locations.set(l.endpoint, l);
     this.maxAttempts = options.maxAttempts ?? 3;
+    // Unbounded, the sample never draws: any source of numbers will do.
+    this.transferSample = options.transferTimes ?? new Reservoir(Number.POSITIVE_INFINITY, { next: () => 0 });
+  }
+
+  /** Seconds from request to arrival of the completed copies kept in the sample, in the order kept. */
+  get transferTimes(): readonly number[] {
+    return this.transferSample.values;
   }
 
   location(endpoint: string): StorageLocation {
@@ -76,7 +86,7 @@ export class DataMover {
       this.copy(src, dst, bytes, (ok) => {
         if (ok) {
           this.bytesMoved[linkClass(src, dst)] += bytes;
-          this.transferTimes.push(this.sim.now - requested);
+          this.transferSample.add(this.sim.now - requested);
           done(true);
         } else if (n < this.maxAttempts) {
           attempt(n + 1);

@@ -8,6 +8,7 @@
 import type { Simulation } from '../../sim/engine.ts';
 import type { Rng } from '../../sim/random.ts';
 import { LogHistogram } from '../../sim/stats/histogram.ts';
+import { Reservoir } from '../../sim/stats/reservoir.ts';
 import { TimeWeighted } from '../../sim/stats/time-weighted.ts';
 import type { DistributionSummary, JobClassSummary, TimeSeriesSummary } from '../../reports/summary.ts';
 
@@ -41,9 +42,8 @@ class ClassStats {
   wastedCoreSeconds = 0;
   wastedGpuSeconds = 0;
   readonly failures: Record<string, number> = {};
-  /** A seeded reservoir of wait samples for CDF charts. */
-  readonly waitSample: number[] = [];
-  waitSeen = 0;
+  /** A seeded sample of the waits, for CDF charts. */
+  constructor(readonly waitSample: Reservoir) {}
 }
 
 /** Reservoir size of the wait and transfer samples kept for CDF charts. */
@@ -97,7 +97,7 @@ export class RunMetrics {
 
   private cls(name: string): ClassStats {
     let c = this.classes.get(name);
-    if (c === undefined) this.classes.set(name, (c = new ClassStats()));
+    if (c === undefined) this.classes.set(name, (c = new ClassStats(new Reservoir(SAMPLE_SIZE, this.rng))));
     return c;
   }
 
@@ -131,7 +131,7 @@ export class RunMetrics {
       r.coresBusy -= a.cores;
       r.gpusBusy -= a.gpus;
       c.wait.add(a.wait);
-      this.keepWait(c, a.wait);
+      c.waitSample.add(a.wait);
     }
     const coreSeconds = a.run * a.cores;
     const gpuSeconds = a.run * a.gpus;
@@ -217,9 +217,7 @@ export class RunMetrics {
   }
 
   waitSamples(): Record<string, number[]> {
-    return Object.fromEntries(
-      [...this.classes].map(([name, c]) => [name, [...c.waitSample].sort((a, b) => a - b)]),
-    );
+    return Object.fromEntries([...this.classes].map(([name, c]) => [name, c.waitSample.sorted()]));
   }
 
   resourceCounters(): ReadonlyMap<string, ResourceCounters> {
@@ -240,17 +238,6 @@ export class RunMetrics {
 
   get shares(): readonly string[] {
     return this.shareNames;
-  }
-
-  /** Vitter's reservoir: every wait has the same chance to be kept, whatever the run's length. */
-  private keepWait(c: ClassStats, wait: number): void {
-    c.waitSeen++;
-    if (c.waitSample.length < SAMPLE_SIZE) {
-      c.waitSample.push(wait);
-      return;
-    }
-    const k = Math.floor(this.rng.next() * c.waitSeen);
-    if (k < SAMPLE_SIZE) c.waitSample[k] = wait;
   }
 }
 

@@ -8,7 +8,8 @@
  * RunSummary of reports/summary.ts.
  *
  * Random streams (besides the models' own): `workload/<workflow>/<task>/work` per workflow task,
- * `workload/background/...` for the background, `panda/dispatch`, `globus/transfer`, `metrics/reservoir`.
+ * `workload/background/...` for the background, `panda/dispatch`, `globus/transfer`, `metrics/reservoir`,
+ * `metrics/transfers`.
  */
 import { buildShareTree, type ShareTree } from '@pandasim/panda';
 import { Simulation } from '../../sim/engine.ts';
@@ -39,6 +40,7 @@ import type { Scenario } from '../scenario.ts';
 import { buildCatalog, scoreQueue, type Catalog, type ResourceInfo } from './catalog.ts';
 import { estimateTask } from './estimate.ts';
 import { RunMetrics, SAMPLE_SIZE } from './metrics.ts';
+import { Reservoir } from '../../sim/stats/reservoir.ts';
 import { buildPlatform, type BuiltPlatform } from './platform.ts';
 import { FuncxRoute } from './routes/funcx-route.ts';
 import { LocalFirstRoute } from './routes/local-first-route.ts';
@@ -143,6 +145,7 @@ export class World {
         region: r.region,
         globus: r.kind === 'hpc' || r.kind === 'funcx',
       })),
+      transferTimes: new Reservoir(SAMPLE_SIZE, this.streams.stream('metrics/transfers')),
     });
     this.metrics = new RunMetrics(
       this.sim,
@@ -580,7 +583,7 @@ export class World {
       gpusBusy: this.metrics.gpusBusy(),
       shareUsage: this.metrics.shareSeriesSummary(),
       waitSamples: this.metrics.waitSamples(),
-      transferSamples: reservoir(this.mover.transferTimes, this.streams.stream('metrics/transfers')),
+      transferSamples: this.mover.transferSample.sorted(),
     };
   }
 
@@ -613,17 +616,6 @@ function routeLabel(route: Route | null): string {
   return route.queues === null
     ? 'panda:all'
     : `panda:${route.queues.length} queues${route.cpuOnly ? ' (cpu)' : ''}`;
-}
-
-/** At most SAMPLE_SIZE values, each equally likely kept, sorted (for CDF charts). */
-function reservoir(values: readonly number[], rng: { next(): number }): number[] {
-  const size = SAMPLE_SIZE;
-  const kept = values.slice(0, size);
-  for (let i = size; i < values.length; i++) {
-    const k = Math.floor(rng.next() * (i + 1));
-    if (k < size) kept[k] = values[i];
-  }
-  return kept.sort((a, b) => a - b);
 }
 
 /** Runs one scenario under one policy and seed. */
