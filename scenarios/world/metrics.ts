@@ -71,7 +71,7 @@ export class RunMetrics {
     private readonly sim: Simulation,
     private readonly rng: Rng,
     resourceNames: readonly string[],
-    private readonly shareNames: readonly string[],
+    shareNames: readonly string[],
   ) {
     for (const name of resourceNames) {
       this.resources.set(name, {
@@ -220,10 +220,6 @@ export class RunMetrics {
     return Object.fromEntries([...this.classes].map(([name, c]) => [name, c.waitSample.sorted()]));
   }
 
-  resourceCounters(): ReadonlyMap<string, ResourceCounters> {
-    return this.resources;
-  }
-
   runningJobs(): TimeSeriesSummary {
     return { t: this.samples.t, series: Object.fromEntries(this.samples.running) };
   }
@@ -234,10 +230,6 @@ export class RunMetrics {
 
   shareSeriesSummary(): TimeSeriesSummary {
     return { t: this.shareT, series: Object.fromEntries(this.shareSeries) };
-  }
-
-  get shares(): readonly string[] {
-    return this.shareNames;
   }
 }
 
