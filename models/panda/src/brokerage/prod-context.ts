@@ -148,6 +148,28 @@ function pseudoChildren(cat: QueueCatalog, parentIdx: number): number[] {
   return out;
 }
 
+/**
+ * The scan list of a task's `site` column: its PQs, a unified PQ as its pseudo queues. Many tasks share one
+ * pinned list (a share's whole set of PQs), so each catalog keeps the lists it has resolved.
+ */
+const pinnedScans = new WeakMap<QueueCatalog, Map<string, readonly number[]>>();
+function pinnedScan(cat: QueueCatalog, site: string): readonly number[] {
+  let byList = pinnedScans.get(cat);
+  if (byList === undefined) pinnedScans.set(cat, (byList = new Map()));
+  let scan = byList.get(site);
+  if (scan === undefined) {
+    const list: number[] = [];
+    for (const name of site.split(',')) {
+      const i = cat.indexByName.get(name);
+      if (i === undefined) continue;
+      if (cat.isUnifiedParent[i]) list.push(...pseudoChildren(cat, i));
+      else list.push(i);
+    }
+    byList.set(site, (scan = list));
+  }
+  return scan;
+}
+
 function scanList(
   cat: QueueCatalog,
   task: TaskSpec,
@@ -160,13 +182,7 @@ function scanList(
   if (siteListForTB !== null)
     return { scan: byName(siteListForTB), sitePreAssigned: false, siteListPreAssigned: false };
   if (task.site && chunk.preassignedSite === undefined) {
-    const scan: number[] = [];
-    for (const name of task.site.split(',')) {
-      const i = cat.indexByName.get(name);
-      if (i === undefined) continue;
-      if (cat.isUnifiedParent[i]) scan.push(...pseudoChildren(cat, i));
-      else scan.push(i);
-    }
+    const scan = pinnedScan(cat, task.site);
     return { scan, sitePreAssigned: scan.length <= 1, siteListPreAssigned: scan.length > 1 };
   }
   if (chunk.preassignedSite !== undefined) {
