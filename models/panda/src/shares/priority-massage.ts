@@ -63,14 +63,20 @@ export function usageBreakdown(
 ): UsageBreakdownEntry[] {
   const windowS = options.windowS ?? 3600;
   const windowActive = options.windowActiveTable ?? true;
-  const cells = new Map<string, UsageBreakdownEntry>();
+  // Cells in order of first appearance, found by user, then working group, then site (no key strings built
+  // per job: the simulator feeds every live user job every few minutes).
+  const out: UsageBreakdownEntry[] = [];
+  const byUser = new Map<string, Map<string | null, Map<string, UsageBreakdownEntry>>>();
   for (const job of jobs) {
     if (job.prodSourceLabel !== 'user' || job.processingType === 'pmerge') continue;
     const windowed = job.table === 'archived' || windowActive;
     if (windowed && !(job.modificationTime > nowS - windowS)) continue;
     const wg = job.workingGroup ?? null;
-    const key = `${pairKey(job.prodUserName, wg)}\u0000${job.computingSite}`;
-    let cell = cells.get(key);
+    let byGroup = byUser.get(job.prodUserName);
+    if (byGroup === undefined) byUser.set(job.prodUserName, (byGroup = new Map()));
+    let bySite = byGroup.get(wg);
+    if (bySite === undefined) byGroup.set(wg, (bySite = new Map()));
+    let cell = bySite.get(job.computingSite);
     if (cell === undefined) {
       cell = {
         prodUserName: job.prodUserName,
@@ -81,7 +87,8 @@ export function usageBreakdown(
         running: 0,
         runcores: 0,
       };
-      cells.set(key, cell);
+      bySite.set(job.computingSite, cell);
+      out.push(cell);
     }
     if (job.jobStatus === 'activated') {
       cell.activated++;
@@ -93,7 +100,7 @@ export function usageBreakdown(
       cell.rundone++;
     }
   }
-  return [...cells.values()];
+  return out;
 }
 
 /** An activated job the boost may touch (jobsActive4 columns). */
