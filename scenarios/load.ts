@@ -5,7 +5,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { formatPath, issuesToProblems, type GlobalShareRow } from '@pandasim/panda';
 import {
@@ -19,6 +18,7 @@ import {
   type Place,
 } from './checks.ts';
 import { EMBEDDED_SCENARIOS } from './embedded.ts';
+import { isPlainObject, readYaml, shortJson } from './yaml-input.ts';
 import { joinPath, ScenarioError, type ScenarioProblem } from './scenario-error.ts';
 import {
   CatalogFileSchema,
@@ -35,23 +35,13 @@ import type { BackgroundLoad, Platform, Scenario, WorkflowSpec, WorkflowTaskSpec
 
 export { ScenarioError } from './scenario-error.ts';
 
-const MAX_SHOWN = 60;
-
-function show(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 1)}…` : text;
-}
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** Collects the problems of one scenario and its files; also the context the checks report into. */
 class Problems implements CheckContext {
   readonly list: ScenarioProblem[] = [];
   sources: ReadonlySet<string> | undefined = undefined;
 
   report(place: Place, path: string, expected: string, got?: unknown): void {
-    const shown = got === undefined ? null : got === MISSING ? 'nothing' : show(got);
+    const shown = got === undefined ? null : got === MISSING ? 'nothing' : shortJson(got);
     this.list.push({ file: place.file, path: joinPath(place.prefix, path), expected, got: shown });
   }
 
@@ -67,25 +57,6 @@ class Problems implements CheckContext {
   }
 }
 
-/** The parsed YAML, or undefined after reporting its syntax errors with line and column. */
-function readYaml(text: string, file: string, problems: Problems): unknown {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  if (doc.errors.length === 0) return doc.toJS();
-  for (const error of doc.errors) {
-    const { line, col } = lines.linePos(error.pos[0]);
-    problems.list.push({
-      file,
-      path: '',
-      expected: `valid YAML (${error.message})`,
-      got: null,
-      line,
-      column: col,
-    });
-  }
-  return undefined;
-}
-
 /** Reads a file another one names (relative to it); a failure is reported at the naming field. */
 function readNamed(ref: string, from: Place, field: string, what: string, problems: Problems) {
   const file = isAbsolute(ref) ? ref : join(dirname(from.file), ref);
@@ -96,7 +67,7 @@ function readNamed(ref: string, from: Place, field: string, what: string, proble
     problems.report(from, field, `${what} that can be read (${(error as Error).message})`, ref);
     return undefined;
   }
-  const raw = readYaml(text, file, problems);
+  const raw = readYaml(text, file, problems.list);
   return raw === undefined ? undefined : { place: { file, prefix: '' }, raw };
 }
 
@@ -293,7 +264,7 @@ function toWorkflow(w: WorkflowInput): WorkflowSpec {
  */
 export function parseScenario(text: string, file: string): Scenario {
   const problems = new Problems();
-  const raw = readYaml(text, file, problems);
+  const raw = readYaml(text, file, problems.list);
   if (raw === undefined) throw new ScenarioError(problems.list);
   const place: Place = { file, prefix: '' };
   const top = problems.validate(ScenarioFileSchema, raw, place);

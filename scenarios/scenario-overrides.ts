@@ -12,7 +12,8 @@ import { formatPath } from '@pandasim/panda';
 import { isPathPrefix, parseFieldPath, type FieldPath } from './field-path.ts';
 import { parseScenario } from './load.ts';
 import { formatProblem, ScenarioError, type ScenarioProblem } from './scenario-error.ts';
-import { shortJson, type SweepParameter } from './sweep-file.ts';
+import type { SweepParameter } from './sweep-file.ts';
+import { isPlainObject, shortJson } from './yaml-input.ts';
 
 /** A parameter at one of its values. */
 export interface Override {
@@ -21,9 +22,6 @@ export interface Override {
 }
 
 type RawMap = Record<string, unknown>;
-
-const isPlainObject = (value: unknown): value is RawMap =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const valueOf = (o: Override): unknown => o.parameter.values[o.valueIndex];
 

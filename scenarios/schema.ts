@@ -20,6 +20,7 @@ import { GlobalShareRowSchema } from '@pandasim/panda';
 import { parseDistribution, type Distribution } from '../sim/distributions.ts';
 import { parseDuration, parseQuantity, type QuantityKind } from '../sim/units.ts';
 import { GRID_SITE_DEFAULTS } from '../models/grid/site-params.ts';
+import { isPlainObject } from './yaml-input.ts';
 import { LOCAL_DEFAULTS } from '../models/local/local-cluster.ts';
 
 const EXAMPLE: Record<Exclude<QuantityKind, 'none'>, string> = {
@@ -298,9 +299,6 @@ export const WorkflowSchema = z.strictObject({
 function pathOr(expected: string, isInline: (value: unknown) => boolean) {
   return z.custom<unknown>((value) => typeof value === 'string' || isInline(value), { error: expected });
 }
-
-const isPlainObject = (value: unknown): boolean =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export const ScenarioFileSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9][\w.-]*$/, {

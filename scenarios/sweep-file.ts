@@ -11,12 +11,12 @@
  *     background[0].taskRate: [2/d, 4/d]
  */
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { formatPath, issuesToProblems } from '@pandasim/panda';
 import { parseFieldPath, type FieldPath } from './field-path.ts';
 import { POLICIES } from './policies/index.ts';
 import { ScenarioError, type ScenarioProblem } from './scenario-error.ts';
+import { isPlainObject, readYaml, shortJson } from './yaml-input.ts';
 
 /** One field the sweep varies. */
 export interface SweepParameter {
@@ -64,33 +64,6 @@ export const SweepFileSchema = z.strictObject({
     .optional(),
   parameters: z.record(z.string(), z.array(z.unknown()).min(1)).optional(),
 });
-
-/** A value as short JSON, for a problem's `got`. */
-export function shortJson(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
-}
-
-/** The parsed YAML, or the problems of its syntax with line and column. */
-function readYaml(text: string, file: string, problems: ScenarioProblem[]): unknown {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  for (const error of doc.errors) {
-    const { line, col } = lines.linePos(error.pos[0]);
-    problems.push({
-      file,
-      path: '',
-      expected: `valid YAML (${error.message})`,
-      got: null,
-      line,
-      column: col,
-    });
-  }
-  return doc.errors.length === 0 ? doc.toJS() : undefined;
-}
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Checks each parameter: its key a field path the sweep may vary, its values distinct (a list: the schema's). */
 function parametersOf(
