@@ -290,6 +290,14 @@ function meanResidual(sleepTime: number, threads: number): number {
   return integral;
 }
 
+/** An LCF push queue bundling four jobs, a node each, into one PBS batch job. */
+const LCF_FOUR_NODE_WORKERS = queueConfig(FUNCX_TEMPLATE, {
+  queueName: 'LCF',
+  submitter: { name: 'PBSSubmitter', nCorePerNode: 32, nGpuPerNode: 4, memoryPerNodeMB: 512_000 },
+  mapType: 'ManyToOne',
+  workerMaker: { name: 'MultiJobWorkerMaker', nJobsPerWorker: 4 },
+});
+
 describe('Harvester push mode', () => {
   // The agents start at t0 = 2 Ls (after the Cacher's first pull) and wake every 60 s at offsets fetcher 5,
   // preparator 10, submitter 20, stager 40, propagator 50; the monitor every 600 s at offset 30. The job is
@@ -432,13 +440,7 @@ describe('Harvester push mode', () => {
   });
 
   it('runs nJobsPerWorker jobs in one multi-node worker and waits for a full chunk', () => {
-    const queue = queueConfig(FUNCX_TEMPLATE, {
-      queueName: 'LCF',
-      submitter: { name: 'PBSSubmitter', nCorePerNode: 32, nGpuPerNode: 4, memoryPerNodeMB: 512_000 },
-      mapType: 'ManyToOne',
-      workerMaker: { name: 'MultiJobWorkerMaker', nJobsPerWorker: 4 },
-    });
-    const { sim, pool, provider, harvester } = world(queue, 'pbs', FIXED_PHASES);
+    const { sim, pool, provider, harvester } = world(LCF_FOUR_NODE_WORKERS, 'pbs', FIXED_PHASES);
     sim.schedule(10, () => {
       for (let id = 1; id <= 6; id++) pool.add(jobSpec(id, 'LCF', 1000));
     });
@@ -464,13 +466,7 @@ describe('Harvester push mode', () => {
   });
 
   it('sends a short chunk once its oldest job has waited PARTIAL_CHUNK_WAIT', () => {
-    const queue = queueConfig(FUNCX_TEMPLATE, {
-      queueName: 'LCF',
-      submitter: { name: 'PBSSubmitter', nCorePerNode: 32, nGpuPerNode: 4, memoryPerNodeMB: 512_000 },
-      mapType: 'ManyToOne',
-      workerMaker: { name: 'MultiJobWorkerMaker', nJobsPerWorker: 4 },
-    });
-    const { sim, pool, provider, harvester } = world(queue, 'pbs', FIXED_PHASES);
+    const { sim, pool, provider, harvester } = world(LCF_FOUR_NODE_WORKERS, 'pbs', FIXED_PHASES);
     sim.schedule(10, () => {
       for (let id = 1; id <= 6; id++) pool.add(jobSpec(id, 'LCF', 1000));
     });
