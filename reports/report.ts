@@ -1,7 +1,8 @@
 /**
  * Writes a report into a results directory: `report.html`, `summary.md`, `charts/<id>.svg` and
  * `charts/<id>.vl.json` (the vega-lite spec, to open in the vega editor), and `tables/*.csv`. Every file goes
- * through the atomic writers, so an interrupted report leaves the previous files intact.
+ * through the atomic writers, so an interrupted report leaves no half-written file (though it may leave new
+ * charts beside an older page).
  */
 import { join } from 'node:path';
 import { comparisonCharts, runCharts, type Chart } from './charts.ts';

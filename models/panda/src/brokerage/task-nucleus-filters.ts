@@ -28,8 +28,9 @@ export function filterNucleusStatus(nuclei: readonly NucleusSpec[]): NucleusFilt
 }
 
 /**
- * Files queued towards a nucleus, summed over its links. Snapshots are read and never changed in place (as the
- * job brokerage's cycle memo also assumes), so each links object is summed once, not once per task brokered.
+ * Files queued towards a nucleus, summed over its links, once per links object rather than once per task
+ * brokered. Stricter than the job brokerage's per-cycle memo: a caller must give new link metrics objects when
+ * the metrics change, never update them in place (the simulator's are static).
  */
 const queuedFilesCache = new WeakMap<object, number>();
 function queuedFiles(links: Readonly<Record<string, { productionOutputQueued?: number }>>): number {
