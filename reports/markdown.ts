@@ -10,6 +10,7 @@ import {
   type KeyTable,
 } from './key-tables.ts';
 import type { ComparisonSummary, RunSummary } from './summary.ts';
+import { FAULT_TABLE_NOTE, faultKeyTable } from './fault-table.ts';
 
 /** Pipes and line breaks would end a cell early. */
 function cell(text: string): string {
@@ -53,5 +54,13 @@ export function runMarkdown(run: RunSummary): string {
     '',
     markdownTable(runKeyTable(run)),
     '',
+    ...faultSection(run),
   ].join('\n');
+}
+
+/** What the faults cost, when the run had faults. */
+function faultSection(run: RunSummary): string[] {
+  const table = faultKeyTable(run);
+  if (table === undefined) return [];
+  return ['### What the faults cost', '', FAULT_TABLE_NOTE, '', markdownTable(table), ''];
 }

@@ -328,20 +328,37 @@ function checkCycles(tasks: readonly [Entry, number][], place: Place, path: stri
   });
 }
 
+/** A workflow as written: inline in the scenario (place prefix `workflows[2]`) or the whole of a workflow file. */
+export interface WrittenWorkflow {
+  readonly raw: unknown;
+  readonly place: Place;
+}
+
 export function checkWorkflows(
-  workflows: unknown,
+  workflows: readonly WrittenWorkflow[],
   tree: ShareTree | undefined,
-  place: Place,
   ctx: CheckContext,
 ): void {
-  const workflowNames = new NameRegister('a workflow name');
-  for (const [workflow, w] of entries(workflows)) {
-    const path = `workflows[${w}]`;
-    workflowNames.add(workflow.name, path, place, ctx);
+  const firstOf = new Map<string, string>();
+  for (const written of workflows) {
+    const workflow = written.raw;
+    if (!isEntry(workflow)) continue;
+    // Paths from the file's top, so that a name taken twice names the first taker's full path.
+    const place = { file: written.place.file, prefix: '' };
+    const path = written.place.prefix;
+    if (typeof workflow.name === 'string') {
+      const first = firstOf.get(workflow.name);
+      if (first === undefined) {
+        firstOf.set(workflow.name, path === '' ? place.file : path);
+      } else {
+        const expected = `a workflow name not already used by ${first}`;
+        ctx.report(place, joinPath(path, 'name'), expected, workflow.name);
+      }
+    }
     const tasks = entries(workflow.tasks);
     const taskNames = new NameRegister('a task name');
     for (const [task, t] of tasks) {
-      const taskPath = `${path}.tasks[${t}]`;
+      const taskPath = joinPath(path, `tasks[${t}]`);
       taskNames.add(task.name, taskPath, place, ctx);
       checkTaskKind(task, place, taskPath, ctx);
       checkGshare(tree, place, taskPath, task.gshare, ctx);
@@ -353,9 +370,9 @@ export function checkWorkflows(
         if (typeof parent !== 'string' || taskNames.has(parent)) return;
         const others = taskNames.names().filter((n) => n !== task.name);
         const expected = `the name of another task of this workflow (${quoted(others)})`;
-        ctx.report(place, `${path}.tasks[${t}].after[${k}]`, expected, parent);
+        ctx.report(place, joinPath(path, `tasks[${t}].after[${k}]`), expected, parent);
       });
     }
-    checkCycles(tasks, place, `${path}.tasks`, ctx);
+    checkCycles(tasks, place, joinPath(path, 'tasks'), ctx);
   }
 }

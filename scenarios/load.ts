@@ -18,6 +18,9 @@ import {
   type Place,
 } from './checks.ts';
 import { EMBEDDED_SCENARIOS } from './embedded.ts';
+import { checkFaults } from './fault-checks.ts';
+import { toFaultSpec } from './fault-spec.ts';
+import { loadTraces, type TraceDefaults } from './trace-schema.ts';
 import { isPlainObject, readYaml, shortJson } from './yaml-input.ts';
 import { joinPath, ScenarioError, type ScenarioProblem } from './scenario-error.ts';
 import {
@@ -27,6 +30,8 @@ import {
   ScenarioFileSchema,
   SharesFileSchema,
   SharesSchema,
+  WorkflowFileSchema,
+  WorkflowSchema,
   type BackgroundLoadInput,
   type PlatformInput,
   type WorkflowInput,
@@ -120,6 +125,32 @@ function loadShares(ref: string | unknown[], from: Place, problems: Problems): S
   };
 }
 
+interface WorkflowPart {
+  readonly raw: unknown;
+  readonly value: WorkflowInput | undefined;
+  /** A workflow file's top, or `workflows[i]` of the scenario for one written inline. */
+  readonly place: Place;
+  readonly sources: SourceMap;
+}
+
+/** The workflows: each written inline or a workflow file (`- workflows/x.yaml`, what `import wfformat` writes). */
+function loadWorkflows(list: unknown, from: Place, problems: Problems): WorkflowPart[] {
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((ref: unknown, i): WorkflowPart[] => {
+    const field = `workflows[${i}]`;
+    if (isPlainObject(ref)) {
+      const place = { file: from.file, prefix: field };
+      return [{ raw: ref, value: problems.validate(WorkflowSchema, ref, place), place, sources: {} }];
+    }
+    // Anything else is the schema's to report.
+    if (typeof ref !== 'string') return [];
+    const named = readNamed(ref, from, field, 'a workflow file', problems);
+    if (named === undefined) return [];
+    const value = problems.validate(WorkflowFileSchema, named.raw, named.place);
+    return [{ raw: named.raw, value, place: named.place, sources: sourcesOf(named.raw) }];
+  });
+}
+
 /** The `sources` map of a file's parsed YAML ({} if it has none). */
 function sourcesOf(raw: unknown): SourceMap {
   return isPlainObject(raw) ? stringMap(raw.sources ?? {}) : {};
@@ -167,6 +198,8 @@ function toPlatform(p: PlatformInput): Platform {
       region: s.region,
       uplink: uplink(s.uplink),
       source: s.source,
+      status: s.status ?? 'online',
+      ...(s.harvester === undefined ? {} : { harvester: s.harvester }),
       nucleus: s.nucleus ?? D.grid.nucleus,
       batchSystem: s.batchSystem ?? D.grid.batchSystem,
       slots: s.slots,
@@ -184,7 +217,7 @@ function toPlatform(p: PlatformInput): Platform {
       uplink: uplink(h.uplink),
       allocationNodeHours: h.allocationNodeHours ?? D.hpc.allocationNodeHours,
       // One job (one node) per Harvester batch job unless the catalog bundles more.
-      jobsPerWorker: h.jobsPerWorker ?? 1,
+      jobsPerWorker: h.jobsPerWorker ?? h.harvester?.nJobsPerWorker ?? 1,
     })),
     funcx: (p.funcx ?? []).map((f) => ({
       ...f,
@@ -228,6 +261,8 @@ function toBackground(b: BackgroundLoadInput): BackgroundLoad {
     users: b.users ?? D.work.users,
   };
 }
+
+const TRACE_DEFAULTS: TraceDefaults = { coresPerSlot: D.grid.coresPerSlot, priority: defaultPriority };
 
 function toWorkflow(w: WorkflowInput): WorkflowSpec {
   return {
@@ -279,12 +314,14 @@ export function parseScenario(text: string, file: string): Scenario {
     typeof rawTop.shares === 'string' || Array.isArray(rawTop.shares)
       ? loadShares(rawTop.shares, place, problems)
       : undefined;
+  const workflows = loadWorkflows(rawTop.workflows, place, problems);
 
   const sources = mergeSources(
     [
       { place, map: sourcesOf(raw) },
       ...(platform ? [{ place: platform.place, map: platform.sources }] : []),
       ...(shares ? [{ place: { file: shares.rowsPlace.file, prefix: '' }, map: shares.sources }] : []),
+      ...workflows.filter((w) => w.place.prefix === '').map((w) => ({ place: w.place, map: w.sources })),
     ],
     problems,
   );
@@ -294,7 +331,9 @@ export function parseScenario(text: string, file: string): Scenario {
   if (shares?.source) checkSource(problems, shares.source.place, '', shares.source.key);
   const tree = shares?.rows ? checkShares(shares.rows, shares.rowsPlace, problems) : undefined;
   checkBackground(rawTop.background, tree, place, problems);
-  checkWorkflows(rawTop.workflows, tree, place, problems);
+  const traces = loadTraces(top?.traces ?? [], file, platform?.value, tree, TRACE_DEFAULTS, problems);
+  checkWorkflows(workflows, tree, problems);
+  checkFaults(rawTop.faults, platform?.raw, place, problems);
 
   if (problems.list.length > 0 || !top || !platform?.value || !shares?.rows || !sources) {
     throw new ScenarioError(problems.list);
@@ -310,9 +349,12 @@ export function parseScenario(text: string, file: string): Scenario {
     platform: toPlatform(platform.value),
     shares: shares.rows,
     background: (top.background ?? []).map(toBackground),
-    workflows: (top.workflows ?? []).map(toWorkflow),
+    // Every workflow passed its schema: any problem would have been thrown above.
+    workflows: workflows.flatMap((w) => (w.value === undefined ? [] : [toWorkflow(w.value)])),
     ...(top.budget === undefined ? {} : { budget: top.budget }),
     ...(top.warmStart === undefined ? {} : { warmStart: top.warmStart }),
+    ...(traces !== undefined && traces.length > 0 ? { traces } : {}),
+    ...(top.faults !== undefined && top.faults.length > 0 ? { faults: top.faults.map(toFaultSpec) } : {}),
   };
 }
 

@@ -9,6 +9,9 @@
  */
 import type { GlobalShareRow } from '@pandasim/panda';
 import type { Distribution } from '../sim/distributions.ts';
+import type { FaultSpec } from './fault-spec.ts';
+import type { JobRecord } from '../models/workload/job-records.ts';
+import type { MapType, QueueStatus as HarvesterQueueStatus } from '../models/harvester/queue-config.ts';
 
 /** A citation key into `Scenario.sources`. */
 export type SourceKey = string;
@@ -31,6 +34,10 @@ export interface Scenario {
   /** The GLOBAL_SHARES table (fairshare.md §1), parents before children. */
   readonly shares: readonly GlobalShareRow[];
   readonly background: readonly BackgroundLoad[];
+  /** PanDA job records replayed as background load (models/workload/trace-replay.ts); none when absent. */
+  readonly traces?: readonly TraceSpec[];
+  /** Faults injected into the world (scenarios/world/faults.ts); none when absent. */
+  readonly faults?: readonly FaultSpec[];
   readonly workflows: readonly WorkflowSpec[];
   /** USD the `cost-aware` policy may spend on paid resources (commercial cloud); none when absent. */
   readonly budget?: number;
@@ -85,7 +92,38 @@ interface ResourceBase {
   readonly source?: SourceKey;
 }
 
+/**
+ * Harvester queue-config knobs a catalog sets for a resource's PanDA queues, over the world's template (the
+ * names of Harvester's JSON queue config; scenarios/world/platform.ts applies them). An hpc entry folds
+ * `nJobsPerWorker` into its `jobsPerWorker`.
+ */
+export interface HarvesterQueueSpec {
+  readonly queueStatus?: HarvesterQueueStatus;
+  readonly mapType?: MapType;
+  readonly truePilot?: boolean;
+  readonly maxWorkers?: number;
+  readonly nQueueLimitWorker?: number;
+  readonly nQueueLimitWorkerRatio?: number;
+  readonly nQueueLimitWorkerMin?: number;
+  readonly nQueueLimitWorkerMax?: number;
+  readonly maxNewWorkersPerCycle?: number;
+  readonly nQueueLimitJob?: number;
+  readonly nQueueLimitJobRatio?: number;
+  readonly nQueueLimitJobMin?: number;
+  readonly maxSubmissionAttempts?: number;
+  /** s */
+  readonly walltimeLimit?: number;
+  readonly nJobsPerWorker?: number;
+  readonly noPilotsWhenNoActiveJobs?: boolean;
+}
+
+/** CRIC status of a PanDA queue as a catalog gives it; production brokerage only uses online queues. */
+export type GridQueueStatus = 'online' | 'brokeroff' | 'test' | 'offline';
+
 export interface GridSiteSpec extends ResourceBase {
+  /** Status of its PanDA queues: anything but online keeps the brokerage away; offline also stops its pilots. */
+  readonly status: GridQueueStatus;
+  readonly harvester?: HarvesterQueueSpec;
   /** A Tier-1 nucleus: tasks' outputs collect at a nucleus (task brokerage picks it). */
   readonly nucleus: boolean;
   readonly batchSystem: 'htcondor' | 'slurm' | 'pbs';
@@ -107,6 +145,7 @@ export interface GridSiteSpec extends ResourceBase {
 export type HpcMachineName = 'polaris' | 'perlmutter' | 'frontier';
 
 export interface HpcSpec extends ResourceBase {
+  readonly harvester?: HarvesterQueueSpec;
   /** A preset of models/hpc/machines.ts. */
   readonly machine: HpcMachineName;
   /** Nodes of the machine the project can use at once (a share of it, not the whole machine). */
@@ -123,6 +162,7 @@ export interface HpcSpec extends ResourceBase {
 }
 
 export interface FuncxSpec extends ResourceBase {
+  readonly harvester?: HarvesterQueueSpec;
   /** The HPC resource (an `HpcSpec` name) whose batch system provisions the Parsl blocks. */
   readonly hpc: string;
   readonly batchQueue: string;
@@ -133,6 +173,7 @@ export interface FuncxSpec extends ResourceBase {
 }
 
 export interface CloudSpec extends ResourceBase {
+  readonly harvester?: HarvesterQueueSpec;
   readonly instanceType: string;
   readonly coresPerNode: number;
   readonly gpusPerNode: number;
@@ -174,6 +215,24 @@ export interface BackgroundLoad {
   /** Users submitting (analysis): a task's owner is drawn among them. */
   readonly users: number;
   readonly source?: SourceKey;
+}
+
+/** A file of PanDA job records replayed as background load (models/workload/trace-replay.ts). */
+export interface TraceSpec {
+  /** Names the trace's job class (`trace:<name>`); the file's name without extension unless given. */
+  readonly name: string;
+  /** The file, as resolved against the scenario's. */
+  readonly file: string;
+  readonly records: readonly JobRecord[];
+  readonly gshare: string;
+  readonly prodSourceLabel: 'managed' | 'user';
+  readonly priority: number;
+  /** `recorded`: each job at the queue it ran at; `broker`: JEDI brokers the trace's tasks. */
+  readonly route: 'recorded' | 'broker';
+  /** A record's queue (`computingsite`) → the grid site it runs at here; `*` for every queue not listed. */
+  readonly queueMap: Readonly<Record<string, string>>;
+  /** When the trace's first job is created, s from the start of the run. */
+  readonly timeShift: number;
 }
 
 export interface WorkflowSpec {

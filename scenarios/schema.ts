@@ -22,6 +22,8 @@ import { parseDuration, parseQuantity, type QuantityKind } from '../sim/units.ts
 import { GRID_SITE_DEFAULTS } from '../models/grid/site-params.ts';
 import { isPlainObject } from './yaml-input.ts';
 import { LOCAL_DEFAULTS } from '../models/local/local-cluster.ts';
+import { TraceSchema } from './trace-schema.ts';
+import { faultsSchema } from './fault-schema.ts';
 
 const EXAMPLE: Record<Exclude<QuantityKind, 'none'>, string> = {
   duration: "a duration like '8h'",
@@ -143,8 +145,60 @@ const resource = {
   source: sourceKey().optional(),
 };
 
+const whole = () => z.number().int().nonnegative();
+const PUSH = ['OneToOne', 'ManyToOne'];
+
+/**
+ * Harvester queue-config knobs (names of Harvester's JSON queue config, models/harvester/queue-config.ts) set
+ * over the world's template for a resource's PanDA queues; `pandasim import harvester` writes them. Only
+ * self-consistent blocks pass, whatever template they land on: a pull queue's pilots report their own jobs
+ * and a push queue needs a job limit (queue-config.ts `checkQueue`).
+ */
+export const HarvesterQueueSchema = z
+  .strictObject({
+    queueStatus: z.enum(['online', 'brokeroff', 'offline', 'standby', 'maintenance']).optional(),
+    mapType: z.enum(['NoJob', 'OneToOne', 'ManyToOne']).optional(),
+    truePilot: z.boolean().optional(),
+    maxWorkers: whole().optional(),
+    nQueueLimitWorker: whole().optional(),
+    nQueueLimitWorkerRatio: z.number().nonnegative().describe('Percent of running workers.').optional(),
+    nQueueLimitWorkerMin: whole().optional(),
+    nQueueLimitWorkerMax: whole().optional(),
+    maxNewWorkersPerCycle: whole().optional(),
+    nQueueLimitJob: whole().optional(),
+    nQueueLimitJobRatio: z.number().nonnegative().describe('Percent of running jobs.').optional(),
+    nQueueLimitJobMin: whole().optional(),
+    maxSubmissionAttempts: count().optional(),
+    walltimeLimit: quantity('duration', { positive: true }).optional(),
+    nJobsPerWorker: count().describe('workerMaker nJobsPerWorker (ManyToOne).').optional(),
+    noPilotsWhenNoActiveJobs: z.boolean().describe('submitter noPilotsWhenNoActiveJobs.').optional(),
+  })
+  .superRefine((h, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (h.mapType === 'NoJob' && h.truePilot !== true) {
+      issue('truePilot', 'truePilot: true with mapType NoJob (pull pilots get and report their own jobs)');
+    }
+    if (h.truePilot === false && !PUSH.includes(h.mapType ?? '')) {
+      issue(
+        'mapType',
+        'mapType OneToOne or ManyToOne with truePilot: false (only a push queue has no true pilot)',
+      );
+    }
+    if (PUSH.includes(h.mapType ?? '') && h.nQueueLimitJob === undefined) {
+      issue(
+        'nQueueLimitJob',
+        `nQueueLimitJob with mapType ${h.mapType} (a push queue without it never fetches jobs)`,
+      );
+    }
+  });
+
+/** CRIC status of a grid site's PanDA queues: the brokerage only sends work to online ones. */
+export const QUEUE_STATUSES = ['online', 'brokeroff', 'test', 'offline'] as const;
+
 export const GridSiteSchema = z.strictObject({
   ...resource,
+  status: z.enum(QUEUE_STATUSES).describe('CRIC status of its PanDA queues. Default online.').optional(),
+  harvester: HarvesterQueueSchema.optional(),
   nucleus: z.boolean().describe('A Tier-1 nucleus. Default false.').optional(),
   batchSystem: z.enum(['htcondor', 'slurm', 'pbs']).optional(),
   slots: count(),
@@ -160,6 +214,7 @@ export const GridSiteSchema = z.strictObject({
 
 export const HpcSchema = z.strictObject({
   ...resource,
+  harvester: HarvesterQueueSchema.optional(),
   machine: z.enum(['polaris', 'perlmutter', 'frontier']),
   nodes: count().describe('Nodes the project can use at once.'),
   allocationNodeHours: z.number().positive().describe('Node-hours; default: no limit.').optional(),
@@ -173,6 +228,7 @@ export const HpcSchema = z.strictObject({
 
 export const FuncxSchema = z.strictObject({
   ...resource,
+  harvester: HarvesterQueueSchema.optional(),
   hpc: name().describe('The hpc entry whose batch system provisions the blocks.'),
   batchQueue: name(),
   nodesPerBlock: count().optional(),
@@ -182,6 +238,7 @@ export const FuncxSchema = z.strictObject({
 
 export const CloudSchema = z.strictObject({
   ...resource,
+  harvester: HarvesterQueueSchema.optional(),
   instanceType: name(),
   coresPerNode: count(),
   gpusPerNode: z.number().int().nonnegative(),
@@ -292,6 +349,13 @@ export const WorkflowSchema = z.strictObject({
   tasks: z.array(WorkflowTaskSchema).min(1),
 });
 
+/** A workflow file (what `pandasim import wfformat` writes): one workflow and the references it cites. */
+export const WorkflowFileSchema = z.strictObject({
+  description: z.string().optional(),
+  sources: SourcesSchema.optional(),
+  ...WorkflowSchema.shape,
+});
+
 // ---------------------------------------------------------------------------------------------------------
 // The scenario file
 
@@ -315,7 +379,16 @@ export const ScenarioFileSchema = z.strictObject({
   ),
   shares: pathOr('a shares file like shares/atlas.yaml, or the list of GLOBAL_SHARES rows', Array.isArray),
   background: z.array(BackgroundLoadSchema).optional(),
-  workflows: z.array(WorkflowSchema).optional(),
+  traces: z.array(TraceSchema).describe('PanDA job records replayed as background load.').optional(),
+  faults: faultsSchema().describe('Faults injected into the modelled world (fault-schema.ts).').optional(),
+  workflows: z
+    .array(
+      pathOr(
+        'a workflow file like workflows/x.yaml, or the workflow itself (name, user, tasks)',
+        isPlainObject,
+      ),
+    )
+    .optional(),
   budget: z
     .number()
     .nonnegative()

@@ -91,6 +91,12 @@ export class ComputeService {
     this.endpoints.set(endpoint.id, { endpoint, queue: [], head: 0, ttlEvent: undefined });
   }
 
+  /** Tasks waiting at the service for the endpoint to connect (`waiting-for-ep`), oldest first. */
+  queuedFor(endpointId: string): readonly ComputeTask[] {
+    const entry = this.endpoints.get(endpointId);
+    return entry === undefined ? [] : entry.queue.slice(entry.head);
+  }
+
   /** Tasks accepted and not yet fetched in their final state (nor abandoned). */
   get liveTasks(): number {
     return this.live.size;

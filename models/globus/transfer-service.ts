@@ -21,10 +21,33 @@ interface UserState {
   waiting: GlobusTask[];
 }
 
+/** Fault probabilities a scenario fault sets for a while, on the tasks touching `endpoint` (all when absent). */
+export interface FaultOverride {
+  readonly endpoint?: string;
+  readonly faultProbability?: number;
+  readonly hardFailureProbability?: number;
+}
+
+/** What the service's tasks have met so far. */
+export interface GlobusTotals {
+  /** Faulted file attempts (each retried, or fatal). */
+  fileFaults: number;
+  tasksFailed: number;
+}
+
+const touches = (request: TransferRequest, endpoint: string | undefined) =>
+  endpoint === undefined || request.source === endpoint || request.destination === endpoint;
+
 export class GlobusTransferService {
   readonly params: GlobusTransferParams;
+  readonly totals: GlobusTotals = { fileFaults: 0, tasksFailed: 0 };
   private readonly users = new Map<string, UserState>();
   private readonly ctx: TaskContext;
+  private readonly overrides = new Set<FaultOverride>();
+  /** Endpoints whose credentials have expired, with the number of faults saying so. */
+  private readonly paused = new Map<string, number>();
+  /** Tasks submitted and not ended. */
+  private readonly live = new Set<GlobusTask>();
   private nextId = 1;
 
   /**
@@ -45,8 +68,58 @@ export class GlobusTransferService {
       rng,
       params: this.params,
       metrics,
+      faultProbability: (request) => this.probability(request, 'faultProbability'),
+      hardFailureProbability: (request) => this.probability(request, 'hardFailureProbability'),
       ended: (task) => this.taskEnded(task),
     };
+  }
+
+  /**
+   * A fault window: the probabilities `override` gives apply to the tasks touching its endpoint (the highest of
+   * those in force wins) until the returned function is called.
+   */
+  overrideFaults(override: FaultOverride): () => void {
+    for (const key of ['faultProbability', 'hardFailureProbability'] as const) {
+      const p = override[key];
+      if (p !== undefined && !(p >= 0 && p < 1))
+        throw new RangeError(`globus ${key} override must be in [0, 1)`);
+    }
+    this.overrides.add(override);
+    return () => this.overrides.delete(override);
+  }
+
+  /** The endpoint's credentials have expired: the tasks touching it go INACTIVE until `resumeEndpoint`. */
+  pauseEndpoint(endpoint: string): void {
+    const n = this.paused.get(endpoint) ?? 0;
+    this.paused.set(endpoint, n + 1);
+    if (n > 0) return;
+    for (const task of this.live) if (touches(task.request, endpoint)) task.pause();
+  }
+
+  resumeEndpoint(endpoint: string): void {
+    const n = this.paused.get(endpoint) ?? 0;
+    if (n === 0) throw new Error(`globus: endpoint ${endpoint} is not paused`);
+    if (n > 1) {
+      this.paused.set(endpoint, n - 1);
+      return;
+    }
+    this.paused.delete(endpoint);
+    for (const task of [...this.live]) {
+      if (!this.pausedFor(task.request)) task.resume();
+    }
+  }
+
+  private pausedFor(request: TransferRequest): boolean {
+    return this.paused.has(request.source) || this.paused.has(request.destination);
+  }
+
+  private probability(request: TransferRequest, key: 'faultProbability' | 'hardFailureProbability'): number {
+    let p = this.params[key];
+    for (const o of this.overrides) {
+      const q = o[key];
+      if (q !== undefined && q > p && touches(request, o.endpoint)) p = q;
+    }
+    return p;
   }
 
   submit(request: TransferRequest): SubmitResult {
@@ -58,6 +131,8 @@ export class GlobusTransferService {
       return { accepted: false, reason: 'pending-limit' };
     const task = new GlobusTask(this.nextId++, request, this.ctx.sim.now, this.ctx);
     task.announce();
+    this.live.add(task);
+    if (this.paused.size > 0 && this.pausedFor(request)) task.pause();
     if (user.active < this.params.maxActiveTasksPerUser) {
       user.active++;
       task.activate();
@@ -87,6 +162,9 @@ export class GlobusTransferService {
   }
 
   private taskEnded(task: GlobusTask): void {
+    this.live.delete(task);
+    this.totals.fileFaults += task.faults;
+    if (task.status === 'FAILED') this.totals.tasksFailed++;
     const user = this.user(task.request.user);
     user.active--;
     const next = user.waiting.shift();

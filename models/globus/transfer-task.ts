@@ -26,6 +26,10 @@
  * destination. A destination that refuses a write (storage full) also ends the task FAILED: Globus would keep
  * retrying until the task's deadline, which this model does not have.
  *
+ * Scenario faults act through the service: the probabilities in force when a draw is made (`TaskContext`), and
+ * `pause`/`resume` when an endpoint's credentials expire (Globus sets such a task INACTIVE until they are
+ * renewed, providers.md §3.1).
+ *
  * Random draws: 2 uniforms when the task becomes active (hard failure, which file), 2 per file attempt (fault,
  * fraction moved), whatever the outcome, so a task's draws do not depend on its luck.
  */
@@ -96,6 +100,9 @@ export interface TaskContext {
   readonly network: FlowNetwork;
   readonly rng: Rng;
   readonly params: GlobusTransferParams;
+  /** The fault and hard-failure probabilities in force now for a task between these endpoints. */
+  readonly faultProbability: (request: TransferRequest) => number;
+  readonly hardFailureProbability: (request: TransferRequest) => number;
   readonly metrics: TransferMetrics | undefined;
   /** Called once when the task has ended, before its `onEnd`. */
   readonly ended: (task: GlobusTask) => void;
@@ -126,6 +133,8 @@ export class GlobusTask implements TransferTask {
   private readonly attempts = new Set<Attempt>();
   private readonly reserved = new Set<TransferFile>();
   private fatalFile: TransferFile | undefined;
+  private startedUp = false;
+  private paused = false;
   private readonly sourceSite: string;
   private readonly destinationSite: string;
 
@@ -157,10 +166,37 @@ export class GlobusTask implements TransferTask {
     const { sim, rng, params } = this.ctx;
     this.niceStatus = 'OK';
     this.startTime = sim.now;
-    const hard = rng.next() < params.hardFailureProbability;
+    const hard = rng.next() < this.ctx.hardFailureProbability(this.request);
     const which = Math.floor(rng.next() * this.queue.length);
     if (hard && this.queue.length > 0) this.fatalFile = this.queue[which];
-    sim.schedule(params.taskStartup, () => this.fillSlots());
+    sim.schedule(params.taskStartup, () => {
+      this.startedUp = true;
+      this.fillSlots();
+    });
+  }
+
+  /**
+   * The task goes INACTIVE (an endpoint's credentials expired): the files in flight stop, their bytes wasted,
+   * and go back to the queue; nothing moves until `resume`.
+   */
+  pause(): void {
+    if (this.paused || this.status !== 'ACTIVE') return;
+    this.paused = true;
+    const { sim, network } = this.ctx;
+    for (const a of this.attempts) {
+      if (a.event >= 0) sim.cancel(a.event);
+      if (a.flow !== undefined) network.abort(a.flow);
+      this.queue.push(a.file);
+    }
+    this.attempts.clear();
+    this.inSlots = 0;
+  }
+
+  /** Active again: the files left go through the slots, from byte 0. */
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    if (this.status === 'ACTIVE' && this.startedUp) this.fillSlots();
   }
 
   private fillSlots(): void {
@@ -168,6 +204,7 @@ export class GlobusTask implements TransferTask {
       this.end('SUCCEEDED', null);
       return;
     }
+    if (this.paused) return;
     while (this.inSlots < this.ctx.params.concurrency && this.head < this.queue.length) {
       const file = this.queue[this.head++];
       if (!this.reserved.has(file) && this.request.storage !== undefined) {
@@ -193,7 +230,7 @@ export class GlobusTask implements TransferTask {
     const { rng, params, network } = this.ctx;
     attempt.event = -1;
     const fatal = attempt.file === this.fatalFile;
-    const faults = fatal || rng.next() < params.faultProbability;
+    const faults = fatal || rng.next() < this.ctx.faultProbability(this.request);
     const fraction = rng.next();
     const { source, destination } = this.request;
     attempt.flow = network.start(

@@ -49,6 +49,16 @@ export class Downtimes {
     return this.depth === 0;
   }
 
+  /** An outage from outside the model (a scenario fault) begins now; it counts like a window until `leave`. */
+  enter(): void {
+    this.begin();
+  }
+
+  leave(): void {
+    if (this.depth === 0) throw new Error('downtime: leave without enter');
+    this.finish();
+  }
+
   private readonly begin = (): void => {
     if (this.depth++ === 0) this.onChange(false);
   };

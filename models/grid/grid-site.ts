@@ -10,7 +10,8 @@
  * releases it or its walltime runs out. A payload attempt fails by itself with `payloadFailureProbability`,
  * at a uniformly drawn point of its run (so a failure wastes half a payload on average); a started worker dies
  * with `workerLossProbability` at a uniformly drawn point of its walltime. While the site is offline new
- * pilots wait; running ones are lost or drained (`downtimeMode`).
+ * pilots wait; running ones are lost or drained (`downtimeMode`). Scenario faults reach the site through
+ * `beginOutage`/`endOutage` (a sudden outage on top of its own) and `refuseWrites` (a full storage).
  *
  * Random streams, per site: `site/<name>/wait` (submit latency, queue wait), `site/<name>/overheads` (pilot
  * start-up, stage-in/out), `site/<name>/failures` (payload errors, worker loss), `site/<name>/downtime`.
@@ -26,7 +27,12 @@ import type {
   WorkerEvents,
   WorkerRequest,
 } from '../provider/worker.ts';
-import { ProviderWorker, WorkerRuntime } from '../provider/worker-runtime.ts';
+import {
+  ProviderWorker,
+  runningPayloads,
+  WorkerRuntime,
+  type LostPayload,
+} from '../provider/worker-runtime.ts';
 import { Downtimes } from './downtime.ts';
 import type { GridSiteParams } from './site-params.ts';
 
@@ -59,6 +65,8 @@ export class GridSite extends RuntimeProvider<ProviderWorker> {
   private ready: ProviderWorker[] = [];
   private readyHead = 0;
   private readonly holding = new Set<ProviderWorker>();
+  /** Listeners of the storage refusals in force (refuseWrites); none when the storage takes writes. */
+  private readonly writeRefusals = new Set<(lost: LostPayload) => void>();
   /** Cores not held by a running worker (pooled over the slots). */
   private freeCores: number;
   private matchScheduled = false;
@@ -105,6 +113,32 @@ export class GridSite extends RuntimeProvider<ProviderWorker> {
     return this.downtimes.online;
   }
 
+  /**
+   * A sudden outage from outside (a scenario fault) begins: the running workers are lost with cause
+   * 'site-downtime' whatever `downtimeMode` says, and nothing starts until `endOutage`. Returns the payloads
+   * that were running on them.
+   */
+  beginOutage(): LostPayload[] {
+    const now = this.sim.now;
+    const lost = [...this.holding].flatMap((worker) => runningPayloads(worker, now));
+    for (const worker of [...this.holding]) this.runtime.end(worker, 'failed', 'site-downtime');
+    this.downtimes.enter();
+    return lost;
+  }
+
+  endOutage(): void {
+    this.downtimes.leave();
+  }
+
+  /**
+   * The site's storage refuses writes (it is full) until the returned function is called: a payload that ran
+   * to its end fails there with 'stage-out-failed', its output not written, and is reported to `refused`.
+   */
+  refuseWrites(refused: (lost: LostPayload) => void): () => void {
+    this.writeRefusals.add(refused);
+    return () => this.writeRefusals.delete(refused);
+  }
+
   /** Calls `listener(online)` at every change; returns a function that removes it. */
   onOnlineChange(listener: (online: boolean) => void): () => void {
     this.onlineListeners.add(listener);
@@ -129,9 +163,21 @@ export class GridSite extends RuntimeProvider<ProviderWorker> {
     const overhead =
       this.params.stageIn.sample(this.overheadRng) + this.params.stageOut.sample(this.overheadRng);
     const fails = this.failureRng.next() < this.params.payloadFailureProbability;
+    const startedAt = this.sim.now;
     this.runtime.run(own, payload, done, {
       overhead,
       failureFraction: fails ? this.failureRng.next() : undefined,
+      stageOut: () => {
+        if (this.writeRefusals.size === 0) return undefined;
+        const lost = {
+          id: payload.id,
+          cores: payload.cores,
+          gpus: payload.gpus,
+          wallTime: this.sim.now - startedAt,
+        };
+        for (const refused of this.writeRefusals) refused(lost);
+        return 'stage-out-failed';
+      },
     });
   }
 

@@ -8,7 +8,9 @@
  * `checkInterval` ago, and renews those issued `refreshInterval` ago or earlier. A renewal fails while a fault
  * window covers it (an IAM outage, a refresh token gone); the token then keeps its old expiry, and once it
  * has expired nothing is submitted with it until a later cycle renews it. Per-user tokens are issued when an
- * owner's first job asks for one, which also fails inside a fault window.
+ * owner's first job asks for one, which also fails inside a fault window. A scenario fault may also revoke a
+ * provider's tokens outright (`revoke`): they are expired from then on, and the first cycle after the fault
+ * renews them, as a CredManager renews an expired token whatever its age.
  */
 import { TIME_SLACK } from './agent-loop.ts';
 
@@ -62,23 +64,40 @@ export interface CredentialStats {
 export class CredentialStore {
   readonly stats: CredentialStats = { renewals: 0, failedRenewals: 0 };
   private readonly providers = new Map<string, ProviderTokens>();
+  private readonly faults: RenewalFault[];
 
   constructor(
     configs: Readonly<Record<string, Partial<CredentialConfig>>>,
-    private readonly faults: readonly RenewalFault[] = [],
+    faults: readonly RenewalFault[] = [],
   ) {
-    for (const [provider, options] of Object.entries(configs)) {
-      const config = { ...IAM_TOKEN_DEFAULTS, ...options };
-      for (const key of ['lifetime', 'checkInterval', 'refreshInterval'] as const) {
-        if (!(config[key] >= 0)) throw new RangeError(`credentials of ${provider}: ${key} must be >= 0`);
-      }
-      this.providers.set(provider, { provider, config, tokens: new Map(), lastCheck: -Infinity });
-    }
+    this.faults = [...faults];
+    for (const [provider, options] of Object.entries(configs)) this.configure(provider, options);
     for (const fault of faults) {
       if (!this.providers.has(fault.provider)) {
         throw new RangeError(`renewal fault for ${fault.provider}, which has no credentials configured`);
       }
     }
+  }
+
+  /** Gives `provider` tokens (before the first CredManager run); a provider already configured is kept. */
+  configure(provider: string, options: Partial<CredentialConfig> = {}): void {
+    if (this.providers.has(provider)) return;
+    const config = { ...IAM_TOKEN_DEFAULTS, ...options };
+    for (const key of ['lifetime', 'checkInterval', 'refreshInterval'] as const) {
+      if (!(config[key] >= 0)) throw new RangeError(`credentials of ${provider}: ${key} must be >= 0`);
+    }
+    this.providers.set(provider, { provider, config, tokens: new Map(), lastCheck: -Infinity });
+  }
+
+  /**
+   * The provider's tokens stop working at `now` (revoked, or expired with no renewal in time) and cannot be
+   * renewed before `until`.
+   */
+  revoke(provider: string, now: number, until: number): void {
+    const entry = this.providers.get(provider);
+    if (entry === undefined) throw new RangeError(`revoke: ${provider} has no credentials configured`);
+    for (const token of entry.tokens.values()) token.expiresAt = Math.min(token.expiresAt, now);
+    this.faults.push({ provider, from: now, until });
   }
 
   /** The first CredManager run, before the other agents start: issues the common tokens. */
@@ -111,7 +130,7 @@ export class CredentialStore {
       if (now - entry.lastCheck + TIME_SLACK < entry.config.checkInterval) continue;
       entry.lastCheck = now;
       for (const token of entry.tokens.values()) {
-        if (now - token.issuedAt + TIME_SLACK >= entry.config.refreshInterval)
+        if (now >= token.expiresAt || now - token.issuedAt + TIME_SLACK >= entry.config.refreshInterval)
           this.renew(entry, token.user, now);
       }
     }

@@ -86,6 +86,8 @@ export class Harvester {
   private readonly loops: AgentLoop[] = [];
   private started = false;
   private stopped = false;
+  /** Outages in force (`pause`): the agents skip their cycles while any lasts. */
+  private outages = 0;
 
   constructor(
     private readonly sim: Simulation,
@@ -128,6 +130,29 @@ export class Harvester {
     };
   }
 
+  /** The provider whose credentials the plugin of `queueName` presents, if this instance serves the queue. */
+  providerOf(queueName: string): string | undefined {
+    return this.options.queues.find(({ config }) => config.queueName === queueName)?.plugin.provider;
+  }
+
+  get paused(): boolean {
+    return this.outages > 0;
+  }
+
+  /**
+   * The instance is down (a scenario fault) until `resume`: no agent runs a cycle, so nothing is fetched,
+   * submitted, monitored or reported. Workers go on at their providers and true pilots talk to the server
+   * themselves; what Harvester should have learnt or told meanwhile waits for the cycles after `resume`.
+   */
+  pause(): void {
+    this.outages++;
+  }
+
+  resume(): void {
+    if (this.outages === 0) throw new Error('harvester: resumed without a pause');
+    this.outages--;
+  }
+
   /** Starts the agents now. */
   start(): void {
     if (this.started) throw new Error('harvester: started twice');
@@ -160,6 +185,10 @@ export class Harvester {
   private loop(agent: string, params: AgentLoopParams, cycle: () => void): void {
     if (this.stopped) return;
     const rng = this.random.stream(`harvester/${this.params.harvesterID}/${agent}`);
-    this.loops.push(new AgentLoop(this.sim, rng, params, cycle));
+    this.loops.push(
+      new AgentLoop(this.sim, rng, params, () => {
+        if (this.outages === 0) cycle();
+      }),
+    );
   }
 }

@@ -17,6 +17,7 @@
  * goes down, or with `jobFailureProbability` at a uniform point of its walltime; in a queue with preemption
  * it is preempted at a constant hazard after its guaranteed run. Once the node-hours used reach the
  * allocation, queued jobs fail and submissions are refused ('allocation-exhausted'); running jobs go on.
+ * Scenario faults reach it through `failNodes`/`restoreNodes` and `closeQueue`/`openQueue`.
  *
  * Random streams: `hpc/<name>/wait`, `hpc/<name>/nodes` (node up/down), `hpc/<name>/failures` (job and
  * payload failures), `hpc/<name>/preemption`.
@@ -33,7 +34,12 @@ import type {
   WorkerEvents,
   WorkerRequest,
 } from '../provider/worker.ts';
-import { ProviderWorker, WorkerRuntime } from '../provider/worker-runtime.ts';
+import {
+  ProviderWorker,
+  runningPayloads,
+  WorkerRuntime,
+  type LostPayload,
+} from '../provider/worker-runtime.ts';
 import { LimitScope } from './job-limits.ts';
 import { checkHpcMachineParams, type ExecutionQueue, type HpcMachineParams } from './machine-params.ts';
 import { NodePool } from './node-pool.ts';
@@ -47,6 +53,8 @@ export class BatchJob extends ProviderWorker {
   queue: ExecutionQueue | undefined;
   scopes: readonly LimitScope[] = [];
   nodes: Int32Array | undefined;
+  /** The routing queue it was submitted to (e.g. Polaris `prod`), if any. */
+  route: string | undefined;
   readonly user: string;
 
   constructor(id: number, request: WorkerRequest, submittedAt: number, events: WorkerEvents, owner: object) {
@@ -83,6 +91,8 @@ export class HpcMachine extends RuntimeProvider<BatchJob> {
   private dispatchScheduled = false;
   private exhausted = false;
   private exhaustion: EventId | undefined;
+  /** Queue outages in force (`closeQueue`), by queue name; '' closes every queue. */
+  private readonly closed = new Map<string, number>();
 
   constructor(
     private readonly sim: Simulation,
@@ -143,6 +153,49 @@ export class HpcMachine extends RuntimeProvider<BatchJob> {
     return this.exhausted;
   }
 
+  /**
+   * Nodes fail now (a scenario fault): each job holding one of them fails ('node-failure'), and the nodes stay
+   * down until `restoreNodes`. Returns the payloads the failed jobs were running.
+   */
+  failNodes(nodes: readonly number[]): LostPayload[] {
+    const now = this.sim.now;
+    const jobs = new Set<BatchJob>();
+    for (const node of nodes) {
+      const job = this.pool.holderOf(node);
+      if (job !== undefined) jobs.add(job);
+    }
+    const lost = [...jobs].flatMap((job) => runningPayloads(job, now));
+    for (const node of nodes) this.pool.forceDown(node);
+    return lost;
+  }
+
+  restoreNodes(nodes: readonly number[]): void {
+    for (const node of nodes) this.pool.forceUp(node);
+  }
+
+  /** Nodes held by the project's jobs now. */
+  busyNodes(): number[] {
+    return this.pool.busyNodes();
+  }
+
+  /**
+   * A batch-queue outage (a scenario fault): no job of `queue` (an execution or routing queue; every queue when
+   * absent) starts until `openQueue`; queued jobs keep their place and running ones go on.
+   */
+  closeQueue(queue?: string): void {
+    const key = queue ?? '';
+    this.closed.set(key, (this.closed.get(key) ?? 0) + 1);
+  }
+
+  openQueue(queue?: string): void {
+    const key = queue ?? '';
+    const n = this.closed.get(key) ?? 0;
+    if (n === 0) throw new Error(`${this.name}: queue ${queue ?? '(all)'} is not closed`);
+    if (n === 1) this.closed.delete(key);
+    else this.closed.set(key, n - 1);
+    this.requestDispatch();
+  }
+
   /** The project's jobs in a queue (execution or routing), as its limits count them. */
   queueState(name: string): QueueState {
     const scope = this.scopes.get(name);
@@ -175,6 +228,7 @@ export class HpcMachine extends RuntimeProvider<BatchJob> {
       if (refusal !== undefined) return this.refuse(job, refusal, 'submission-failed');
     }
     job.queue = choice.queue;
+    job.route = choice.route?.name;
     job.scopes = scopes;
     for (const scope of scopes) scope.jobs.add(job.user, 1);
     this.queuedJobs.add(job);
@@ -233,7 +287,17 @@ export class HpcMachine extends RuntimeProvider<BatchJob> {
 
   private canStart(job: BatchJob): boolean {
     const nodes = job.request.nodes;
+    if (this.closed.size > 0 && this.isClosed(job)) return false;
     return this.pool.free >= nodes && job.scopes.every((scope) => scope.allowsStart(job.user, nodes));
+  }
+
+  private isClosed(job: BatchJob): boolean {
+    const route = job.route;
+    return (
+      this.closed.has('') ||
+      this.closed.has(job.queue!.name) ||
+      (route !== undefined && this.closed.has(route))
+    );
   }
 
   private start(job: BatchJob): void {

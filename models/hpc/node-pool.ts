@@ -6,6 +6,9 @@
  * A node that goes down under a job takes the job with it; the job's other nodes come back free.
  *
  * With a fraction above 0 every node keeps an event pending: run the model with a horizon.
+ *
+ * A scenario fault forces nodes down on top of that (`forceDown`/`forceUp`): a forced node is down whatever
+ * its own process says, which goes on underneath, so the node comes back when both have it up.
  */
 import type { Simulation } from '../../sim/engine.ts';
 import type { Rng } from '../../sim/random.ts';
@@ -32,6 +35,9 @@ export class NodePool<H> {
   private freeCount = 0;
   private busyCount = 0;
   private downCount = 0;
+  /** Whether the node's own up/down process has it down, and how many forced failures (`forceDown`) hold it. */
+  private readonly naturalDown: Uint8Array;
+  private readonly forced: Uint16Array;
   private readonly busyTime: TimeWeighted;
   private readonly downTime: TimeWeighted;
   private readonly meanUp: number;
@@ -52,12 +58,15 @@ export class NodePool<H> {
     this.holder = new Array<H | undefined>(size);
     this.freeNodes = new Int32Array(size);
     this.freeIndex = new Int32Array(size);
+    this.naturalDown = new Uint8Array(size);
+    this.forced = new Uint16Array(size);
     const f = failures.downFraction;
     this.meanDown = failures.meanRepair;
     this.meanUp = (failures.meanRepair * (1 - f)) / f;
     for (let node = 0; node < size; node++) {
       if (f > 0 && rng.next() < f) {
         this.state[node] = DOWN;
+        this.naturalDown[node] = 1;
         this.downCount++;
       } else {
         this.pushFree(node);
@@ -117,16 +126,49 @@ export class NodePool<H> {
     this.setBusy(this.busyCount - freed);
   }
 
+  /** Whose job holds the node, if any. */
+  holderOf(node: number): H | undefined {
+    return this.holder[node];
+  }
+
+  /** Nodes held by jobs now, in index order. */
+  busyNodes(): number[] {
+    const out: number[] = [];
+    for (let node = 0; node < this.size; node++) if (this.state[node] === BUSY) out.push(node);
+    return out;
+  }
+
+  /**
+   * A failure from outside the node's own process (a scenario fault): the node goes down now, taking its job,
+   * and stays down until as many `forceUp` calls as `forceDown` ones, and its own process has it up.
+   */
+  forceDown(node: number): void {
+    if (this.forced[node]++ === 0 && this.naturalDown[node] === 0) this.takeDown(node);
+  }
+
+  forceUp(node: number): void {
+    if (this.forced[node] === 0) throw new Error(`NodePool: node ${node} was not forced down`);
+    if (--this.forced[node] === 0 && this.naturalDown[node] === 0) this.bringUp(node);
+  }
+
   private readonly toggle = (node: number): void => {
+    const wasDown = this.naturalDown[node] === 1;
+    this.naturalDown[node] = wasDown ? 0 : 1;
+    this.sim.schedule(this.exponential(wasDown ? this.meanUp : this.meanDown), this.toggle, node);
+    if (this.forced[node] > 0) return;
+    if (wasDown) this.bringUp(node);
+    else this.takeDown(node);
+  };
+
+  private bringUp(node: number): void {
+    this.pushFree(node);
+    this.downCount--;
+    this.downTime.update(this.sim.now, this.downCount);
+    this.onUp();
+  }
+
+  private takeDown(node: number): void {
     const now = this.sim.now;
-    if (this.state[node] === DOWN) {
-      this.pushFree(node);
-      this.downCount--;
-      this.downTime.update(now, this.downCount);
-      this.sim.schedule(this.exponential(this.meanUp), this.toggle, node);
-      this.onUp();
-      return;
-    }
     const lostHolder = this.holder[node];
     if (this.state[node] === FREE) {
       this.removeFree(node);
@@ -137,9 +179,8 @@ export class NodePool<H> {
     this.state[node] = DOWN;
     this.downCount++;
     this.downTime.update(now, this.downCount);
-    this.sim.schedule(this.exponential(this.meanDown), this.toggle, node);
     if (lostHolder !== undefined) this.onLost(lostHolder);
-  };
+  }
 
   private exponential(mean: number): number {
     return -mean * Math.log(1 - this.rng.next());

@@ -74,6 +74,7 @@ export type FailureCause =
   | 'queue-timeout' // waited longer than the submitter tolerates
   | 'allocation-exhausted' // an HPC allocation ran out
   | 'result-lost' // the work ran but its result never reached the owner (a service discarded or refused it)
+  | 'stage-out-failed' // the work ran but its output could not be written (the site's storage refused it)
   | 'cancelled'; // killed by its owner (or the sweeper), or released while still 'submitted'
 
 export type PayloadOutcome =
