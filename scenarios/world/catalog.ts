@@ -48,7 +48,11 @@ export interface ResourceInfo {
   readonly pricePerSlotHour: number;
   /** Typical wait of a worker in the provider's queue, s (the mean of its model). */
   readonly typicalWait: number;
-  /** The PanDA queues serving it (a grid site has a multi-core and a single-core one); none for the local cluster. */
+  /**
+   * The PanDA queues placement routes may send work to (a grid site has a multi-core and a single-core one);
+   * none for the local cluster, nor for a grid site whose queues are not online: a route pre-assigns its
+   * queues, and a pre-assigned task skips the brokerage's status check (brokerage.md §2.2 step 2).
+   */
   readonly pandaQueues: readonly string[];
 }
 
@@ -79,6 +83,8 @@ interface QueueShape {
   cores: number;
   nucleus: boolean;
   gpu: { vendor: string; model: string; vram: number } | null;
+  /** CRIC status; online unless the catalog says otherwise. */
+  status?: SiteSpec['status'];
 }
 
 function productionQueue(q: QueueShape): SiteSpec {
@@ -88,7 +94,7 @@ function productionQueue(q: QueueShape): SiteSpec {
     pandasite: q.site,
     cloud: 'WORLD',
     type: 'production',
-    status: 'online',
+    status: q.status ?? 'online',
     coreCount: q.coreCount,
     corepower: q.corepower,
     maxrss: q.memoryMB,
@@ -189,6 +195,7 @@ export function buildCatalog(platform: Platform): Catalog {
           cores: s.slots * s.coresPerSlot,
           nucleus: s.nucleus,
           gpu: null,
+          status: s.status,
         }),
       );
     }
@@ -207,7 +214,7 @@ export function buildCatalog(platform: Platform): Catalog {
       jobsPerSlot: 1,
       pricePerSlotHour: 0,
       typicalWait: s.queueWait.mean,
-      pandaQueues: [s.name, scoreQueue(s.name)],
+      pandaQueues: s.status === 'online' ? [s.name, scoreQueue(s.name)] : [],
     });
     regionOf.set(s.name, s.region);
   }
@@ -350,6 +357,9 @@ export function buildCatalog(platform: Platform): Catalog {
   return {
     world,
     resources,
-    byQueue: new Map(resources.flatMap((r) => r.pandaQueues.map((q) => [q, r] as const))),
+    // Every PQ, routable or not: pilots of a brokeroff site still ask for jobs.
+    byQueue: new Map(
+      queues.map((q) => [q.sitename, resources.find((r) => r.name === q.pandasite)!] as const),
+    ),
   };
 }
