@@ -1,0 +1,217 @@
+/**
+ * What `pandasim calibrate` writes into its output directory:
+ *
+ *   fit.json          the parameters (initial, fitted), the distance before and after with its parts, every
+ *                     evaluation of the search, the records and the settings used
+ *   catalog.yaml      the scenario's catalog with the fitted values at the site (comments and other entries
+ *                     kept as written), to point a scenario's `platform:` at
+ *   charts/*.svg      real vs simulated CDFs of the wait and the run time, before and after the fit
+ *   report.html       the two charts and a table of the fit, one self-contained page
+ *
+ * Every file goes through the atomic writers (reports/files.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import type { TopLevelSpec } from 'vega-lite';
+import { Document, isMap, isSeq, parseDocument } from 'yaml';
+import { writeFileAtomic, writeJsonAtomic } from '../../reports/files.ts';
+import { renderSvg } from '../../reports/render.ts';
+import { formatDuration } from '../../sim/units.ts';
+import type { GridSiteSpec } from '../scenario.ts';
+import type { CalibrationResult, FitScore, Observables } from './calibrate.ts';
+import { gridSite } from './parameters.ts';
+
+/** Points per CDF curve: the value at every percentile. */
+const CDF_POINTS = 101;
+
+interface CdfPoint {
+  readonly series: string;
+  readonly minutes: number;
+  readonly fraction: number;
+}
+
+function cdf(series: string, sorted: Float64Array): CdfPoint[] {
+  if (sorted.length === 0) return [];
+  return Array.from({ length: CDF_POINTS }, (_, k) => {
+    const fraction = k / (CDF_POINTS - 1);
+    // The p-quantile with linear interpolation between order statistics (d3's quantileSorted, R-7).
+    const at = (sorted.length - 1) * fraction;
+    const lo = Math.floor(at);
+    const value = sorted[lo] + (at - lo) * ((sorted[Math.min(lo + 1, sorted.length - 1)] ?? 0) - sorted[lo]);
+    return { series, minutes: value / 60, fraction };
+  });
+}
+
+const SERIES = ['records', 'simulated, initial', 'simulated, fitted'];
+
+/** The CDF chart of one observable: the records against the simulation before and after the fit. */
+export function cdfChart(title: string, what: 'wait' | 'run', result: CalibrationResult): TopLevelSpec {
+  const part = (o: Observables) => o[what];
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title,
+    width: 520,
+    height: 240,
+    data: {
+      values: [
+        ...cdf(SERIES[0], part(result.real)),
+        ...cdf(SERIES[1], part(result.simulatedBefore)),
+        ...cdf(SERIES[2], part(result.simulatedAfter)),
+      ],
+    },
+    mark: { type: 'line', interpolate: 'step-after' },
+    encoding: {
+      x: { field: 'minutes', type: 'quantitative', title: `${what === 'wait' ? 'wait' : 'run time'} (min)` },
+      y: {
+        field: 'fraction',
+        type: 'quantitative',
+        title: 'fraction of finished jobs',
+        axis: { format: '%' },
+      },
+      color: { field: 'series', type: 'nominal', sort: SERIES, title: null },
+      strokeDash: { field: 'series', type: 'nominal', sort: SERIES, legend: null },
+      tooltip: [
+        { field: 'series', type: 'nominal' },
+        { field: 'minutes', type: 'quantitative', format: '.1f' },
+        { field: 'fraction', type: 'quantitative', format: '.0%' },
+      ],
+    },
+  };
+}
+
+function scoreJson(s: FitScore) {
+  return {
+    distance: s.distance,
+    ks: s.ks,
+    wassersteinSeconds: s.wasserstein,
+    unendedFraction: s.unended,
+  };
+}
+
+/** fit.json's content. */
+export function fitJson(result: CalibrationResult, recordsFile: string, scenarioFile: string) {
+  return {
+    scenario: scenarioFile,
+    records: recordsFile,
+    site: result.site,
+    distance: result.distanceKind,
+    seed: result.seed,
+    finishedRecords: result.finishedRecords,
+    replayedRecords: result.replayedRecords,
+    parameters: result.fit.map((name, i) => ({
+      name,
+      initial: result.initial[i],
+      fitted: result.fitted[i],
+    })),
+    before: scoreJson(result.before),
+    after: scoreJson(result.after),
+    converged: result.converged,
+    evaluations: result.evaluations,
+  };
+}
+
+/** The document of the catalog a scenario file names (or a catalog made of its inline platform). */
+function catalogDocument(scenarioFile: string): Document {
+  const scenario = parseDocument(readFileSync(scenarioFile, 'utf8'));
+  const platform = scenario.get('platform');
+  if (typeof platform === 'string') {
+    const file = isAbsolute(platform) ? platform : join(dirname(scenarioFile), platform);
+    return parseDocument(readFileSync(file, 'utf8'));
+  }
+  // An inline platform becomes a catalog of its own, with the citations its `source:` keys need.
+  const doc = new Document({ description: `The platform of ${scenarioFile}, with a site calibrated` });
+  const sources = scenario.get('sources', true);
+  if (sources !== undefined) doc.set('sources', sources);
+  if (isMap(platform)) for (const item of platform.items) doc.set(item.key, item.value);
+  return doc;
+}
+
+/**
+ * The catalog YAML with `site`'s hs06PerCore and queueWait replaced by the fitted site's, and a comment on
+ * the entry saying where they came from.
+ */
+export function fittedCatalogYaml(scenarioFile: string, fitted: GridSiteSpec, note: string): string {
+  const doc = catalogDocument(scenarioFile);
+  const sites = doc.get('gridSites');
+  const entry = isSeq(sites)
+    ? sites.items.find((item) => isMap(item) && item.get('name') === fitted.name)
+    : undefined;
+  if (!isMap(entry)) throw new Error(`${scenarioFile}: no grid site ${fitted.name} in its catalog`);
+  entry.set('hs06PerCore', fitted.hs06PerCore);
+  entry.set('queueWait', fitted.queueWait.toString());
+  entry.commentBefore = ` ${note}`;
+  return doc.toString({ lineWidth: 110 });
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function formatValue(name: string, value: number): string {
+  return name === 'queueWait.median' ? formatDuration(value) : String(Number(value.toPrecision(4)));
+}
+
+function reportHtml(result: CalibrationResult, recordsFile: string, charts: readonly string[]): string {
+  const rows = result.fit
+    .map(
+      (name, i) =>
+        `<tr><td>${escapeHtml(name)}</td><td>${escapeHtml(formatValue(name, result.initial[i]))}</td>` +
+        `<td>${escapeHtml(formatValue(name, result.fitted[i]))}</td></tr>`,
+    )
+    .join('\n');
+  const d = (s: FitScore) => s.distance.toFixed(4);
+  return [
+    '<!doctype html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    `<title>pandasim calibration: ${escapeHtml(result.site)}</title>`,
+    '<style>body{font:15px/1.45 system-ui,sans-serif;max-width:1000px;margin:0 auto;padding:1.5rem;color:#222}',
+    'table{border-collapse:collapse}td,th{border-bottom:1px solid #e4e4e4;padding:.3rem .7rem;text-align:right}',
+    'td:first-child,th:first-child{text-align:left}svg{max-width:100%;height:auto}</style></head><body>',
+    `<h1>Calibration of ${escapeHtml(result.site)}</h1>`,
+    `<p>${result.finishedRecords} finished jobs of ${escapeHtml(recordsFile)} (${result.replayedRecords} replayed), ` +
+      `seed ${result.seed}, ${result.evaluations.length} simulations${result.converged ? '' : ' (the budget ran out before the simplex closed)'}. ` +
+      `Distance (${result.distanceKind}): ${d(result.before)} before, ${d(result.after)} after.</p>`,
+    '<p>Each chart shows the cumulative distribution of a time of the finished jobs: the records, the ' +
+      'simulation with the scenario’s values, and with the fitted ones. Wait = start − creation (the pilot’s ' +
+      'delay as the model makes it), run = end − start. A fitted curve on top of the records’ is a good fit.</p>',
+    '<table><thead><tr><th>parameter</th><th>initial</th><th>fitted</th></tr></thead><tbody>',
+    rows,
+    '</tbody></table>',
+    ...charts.map((svg) => `<figure>${svg}</figure>`),
+    '</body></html>',
+    '',
+  ].join('\n');
+}
+
+/** Writes fit.json, catalog.yaml, the charts and report.html into `out`; returns the paths written. */
+export async function writeCalibration(
+  out: string,
+  result: CalibrationResult,
+  files: { readonly records: string; readonly scenario: string },
+): Promise<string[]> {
+  const written: string[] = [];
+  const write = (name: string, data: string) => {
+    writeFileAtomic(join(out, name), data);
+    written.push(join(out, name));
+  };
+  writeJsonAtomic(join(out, 'fit.json'), fitJson(result, files.records, files.scenario));
+  written.push(join(out, 'fit.json'));
+  const note =
+    `hs06PerCore and queueWait fitted by pandasim calibrate to ${files.records} ` +
+    `(${result.distanceKind} distance ${result.before.distance.toFixed(4)} → ${result.after.distance.toFixed(4)})`;
+  write(
+    'catalog.yaml',
+    fittedCatalogYaml(files.scenario, gridSite(result.fittedScenario, result.site), note),
+  );
+  const svgs: string[] = [];
+  for (const [id, title, what] of [
+    ['wait-cdf', 'Wait (start − creation)', 'wait'],
+    ['run-cdf', 'Run time (end − start)', 'run'],
+  ] as const) {
+    const svg = await renderSvg(cdfChart(title, what, result), id);
+    write(join('charts', `${id}.svg`), svg);
+    svgs.push(svg);
+  }
+  write('report.html', reportHtml(result, files.records, svgs));
+  return written;
+}
