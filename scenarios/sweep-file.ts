@@ -39,6 +39,14 @@ export interface SweepFile {
 /** Fields a sweep cannot vary: it chooses them itself. */
 const OWN_FIELDS = new Set(['policies', 'seeds']);
 
+/**
+ * Bounds on a sweep's size, so that a typo (`seeds: 1e9`, a parameter with a thousand values) is an error at
+ * load, not a list too long to allocate or hours spent checking variants: each variant is a scenario checked
+ * at load, and every variant runs under every policy and seed. [E] far above any sweep run so far (90 cells).
+ */
+export const MAX_SEED_COUNT = 1000;
+export const MAX_VARIANTS = 1000;
+
 const isSeeds = (value: unknown): boolean =>
   (Number.isInteger(value) && (value as number) >= 1) ||
   (Array.isArray(value) &&
@@ -80,6 +88,16 @@ function parametersOf(
         file,
         path: at,
         expected: 'a field path like platform.hpc[0].nodes',
+        got: shortJson(name),
+      });
+      continue;
+    }
+    // Setting a field named so would change the prototype of every object in the process.
+    if (path.includes('__proto__')) {
+      problems.push({
+        file,
+        path: at,
+        expected: 'a field path with no __proto__ in it',
         got: shortJson(name),
       });
       continue;
@@ -140,6 +158,23 @@ export function parseSweepFile(text: string, file: string): SweepFile {
     });
   }
   const parameters = parametersOf(isPlainObject(top.parameters) ? top.parameters : {}, file, problems);
+  if (Number.isInteger(top.seeds) && (top.seeds as number) > MAX_SEED_COUNT) {
+    problems.push({
+      file,
+      path: 'seeds',
+      expected: `at most ${MAX_SEED_COUNT} seeds`,
+      got: shortJson(top.seeds),
+    });
+  }
+  const variants = parameters.reduce((n, p) => n * p.values.length, 1);
+  if (variants > MAX_VARIANTS) {
+    problems.push({
+      file,
+      path: 'parameters',
+      expected: `at most ${MAX_VARIANTS} combinations of values (each a variant of the scenario)`,
+      got: String(variants),
+    });
+  }
   if (!result.success || problems.length > 0) throw new ScenarioError(problems);
   const { data } = result;
   const seeds =
