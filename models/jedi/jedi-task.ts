@@ -25,9 +25,10 @@ export interface JediTaskInput {
   spec: TaskSpec;
   nJobs: number;
   /**
-   * The payload of a job, called once per job when it is generated. `queue` is the queue the job was brokered
-   * to (for a unified PQ its pseudo queue `<PQ>/<resource type>`): a GPU task may get CPU work on a CPU-only
-   * queue. The work must not depend on anything else, so that policies compared under one seed see the same jobs.
+   * The payload of a job, called when the job is generated and again for each retry JEDI brokers. `queue` is the
+   * queue the attempt was brokered to (for a unified PQ its pseudo queue `<PQ>/<resource type>`): a GPU task may
+   * get CPU work on a CPU-only queue. The work must not depend on anything else, so that policies compared under
+   * one seed see the same jobs — except that a checkpointing job's retry has only the work left.
    */
   payload(jobIndex: number, queue: SiteSpec): Payload;
   inputBytesPerJob: number;

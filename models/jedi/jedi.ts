@@ -12,6 +12,10 @@
 // queue in the pass is shared by every task's brokerage and split, as JEDI's `MapWithLock` is. Not modelled: the random visiting of idle share/RT pairs (`inactive_poll_probability`), the
 // per-pass task limit (`nTasks`), merge jobs, and task grouping by user.
 //
+// Retries (job-retry.ts): a failed attempt with attempts left comes back to JEDI, not to its queue; in the next
+// pass its task brokers the waiting retries as a chunk of their own, before any new input, and each goes to the
+// queue the splitter drew for it, with its input staged in there.
+//
 // Analysis (`prodSourceLabel: 'user'`) tasks take the production path (`AtlasProdJobBroker` + throttler + the
 // user-job priority): the server's queue view carries no per-user statistics, which `AtlasAnalJobBroker` needs.
 
@@ -25,12 +29,14 @@ import {
   sortedLeaves,
   splitJobs,
   type BrokerageSnapshot,
+  type DdmEndpoint,
   type ProdBrokerageDecision,
   type ProdJobBrokerOptions,
   type ProdJobBrokerOverrides,
   type QueueCatalog,
   type QueueState,
   type QueueStateView,
+  type QueueStatus,
   type ShareTree,
   type SiteSpec,
   type TaskBrokerageOptions,
@@ -38,10 +44,11 @@ import {
 } from '@pandasim/panda';
 import type { Simulation } from '../../sim/engine.ts';
 import type { RandomStreams } from '../../sim/random.ts';
-import type { JobTransition, PandaServer } from '../server/panda-server.ts';
+import type { JobTransition, PandaServer, TableJob } from '../server/panda-server.ts';
 import { generationOrder, taskResourceType } from './generation-order.ts';
 import { chunkJobs, inputChunk } from './input-chunk.ts';
 import { buildJob } from './job-builder.ts';
+import { nextAttempt, RetryQueue, type WaitingRetry } from './job-retry.ts';
 import { JobTableStats } from './job-table-stats.ts';
 import {
   EARLY_AVALANCHE_FRACTION,
@@ -113,12 +120,13 @@ function describeFailure(d: ProdBrokerageDecision): string {
 
 export class Jedi {
   private readonly server: PandaServer;
-  private readonly world: JediWorld;
-  private readonly catalog: QueueCatalog;
+  private world: JediWorld;
+  private catalog: QueueCatalog;
   private readonly jobBrokerage: ProdJobBrokerOptions;
   private readonly stats = new JobTableStats();
   private readonly tasks = new Map<number, JediTask>();
   private readonly live = new Map<number, LiveJob>();
+  private readonly retries = new RetryQueue();
   private readonly splitRng: () => number;
   private readonly taskRng: () => number;
   private readonly cycle: number;
@@ -128,6 +136,8 @@ export class Jedi {
   private nextPandaID: number;
   private lastTaskID = 0;
   private cycleScheduled = false;
+  /** Free space of the RSEs a fault filled, to give back when it ends. */
+  private readonly freeSpace = new Map<string, number | undefined>();
 
   constructor(
     private readonly sim: Simulation,
@@ -148,6 +158,7 @@ export class Jedi {
     this.splitRng = () => split.next();
     this.taskRng = () => task.next();
     this.server.observe((t) => this.onTransition(t));
+    this.server.delegateRetries((job) => this.takeRetry(job));
   }
 
   /** Tasks not ended yet. */
@@ -158,6 +169,55 @@ export class Jedi {
   /** Jobs generated and not yet finished or failed for good (the only per-job state kept). */
   get liveJobs(): number {
     return this.live.size;
+  }
+
+  /** Failed attempts waiting for the next pass to broker their retry (counted in `liveJobs`). */
+  get waitingRetries(): number {
+    return this.retries.size;
+  }
+
+  /**
+   * CRIC changed the status of PanDA queues (e.g. `brokeroff` or `offline` for a scheduled downtime, back to
+   * `online` after it): the brokerage reads the new status from its next cycle on. The catalog is prepared
+   * again, as the package asks after a change of queue attributes.
+   */
+  setQueueStatus(queues: readonly string[], status: QueueStatus): void {
+    const names = new Set(queues);
+    this.world = {
+      ...this.world,
+      queues: this.world.queues.map((q) => (names.has(q.sitename) ? { ...q, status } : q)),
+    };
+    this.catalog = prepareQueueCatalog(this.world);
+  }
+
+  /**
+   * An RSE goes into downtime or back (Rucio's availability from GOCDB: every activity `OFF`): the brokerage,
+   * which re-reads RSE objects each cycle, drops the PQs writing to or reading from it (`write_lan_blacklist`,
+   * brokerage.md §2.2 step 13) — pre-assigned tasks too, unlike the queue status.
+   */
+  setEndpointDown(rse: string, down: boolean): void {
+    const endpoint = this.endpointOf(rse);
+    if (down)
+      endpoint.detailed_status = { read_lan: 'OFF', write_lan: 'OFF', read_wan: 'OFF', write_wan: 'OFF' };
+    else delete endpoint.detailed_status;
+  }
+
+  /** An RSE is full (no free space) or has its space back: the brokerage's `se_space` check reads it. */
+  setEndpointFull(rse: string, full: boolean): void {
+    const endpoint = this.endpointOf(rse);
+    if (full) {
+      this.freeSpace.set(rse, endpoint.space_free);
+      endpoint.space_free = 0;
+    } else if (this.freeSpace.has(rse)) {
+      endpoint.space_free = this.freeSpace.get(rse);
+      this.freeSpace.delete(rse);
+    }
+  }
+
+  private endpointOf(rse: string): DdmEndpoint {
+    const endpoint = this.world.ddmEndpoints[rse];
+    if (endpoint === undefined) throw new Error(`Jedi: no RSE ${rse}`);
+    return endpoint;
   }
 
   /** A jediTaskID no task submitted so far has used. */
@@ -200,15 +260,13 @@ export class Jedi {
     this.cycleScheduled = false;
     const active = [...this.tasks.values()];
     const needNucleus = active.filter((t) => t.nucleus === null);
-    if (needNucleus.length > 0 || active.some((t) => t.canGenerate)) {
+    // Failed files are read again like new ones: a task with retries waiting is one the JobGenerator takes.
+    const hasWork = (t: JediTask) => t.canGenerate || this.retries.count(t.jediTaskID) > 0;
+    if (needNucleus.length > 0 || active.some(hasWork)) {
       const snapshot = this.snapshot();
       const view = prepareQueueStateView(this.catalog, snapshot.queueStates);
       if (needNucleus.length > 0) this.brokerTasks(needNucleus, active, snapshot, view);
-      this.generate(
-        active.filter((t) => t.canGenerate),
-        snapshot,
-        view,
-      );
+      this.generate(active.filter(hasWork), snapshot, view);
     }
     if (this.tasks.size > 0) this.scheduleCycle(this.cycle);
   }
@@ -265,7 +323,9 @@ export class Jedi {
         // Level 5 lets only merge and jumbo co-jobs through, which simulated tasks do not have.
         if (decision.mergeOnly) break;
         if (decision.minPriority !== null && task.spec.currentPriority < decision.minPriority) continue;
-        this.generateChunk(task, decision.maxNumJobs, snapshot, view);
+        if (this.retries.count(task.jediTaskID) > 0)
+          this.generateRetries(task, decision.maxNumJobs, snapshot, view);
+        if (task.canGenerate) this.generateChunk(task, decision.maxNumJobs, snapshot, view);
       }
     }
   }
@@ -280,10 +340,47 @@ export class Jedi {
     const size = useScout
       ? task.scoutsToGenerate
       : chunkJobs(task.nJobs - task.counters.generated, maxNumJobs);
+    for (const queue of this.placeChunk(task, task.counters.generated, size, useScout, snapshot, view))
+      this.generateJob(task, queue, useScout);
+  }
+
+  /**
+   * The task's waiting retries, as many as one chunk reads, brokered and split like new input (a scout chunk while
+   * the task scouts); those the splitter placed nowhere wait for the next pass.
+   */
+  private generateRetries(
+    task: JediTask,
+    maxNumJobs: number | null,
+    snapshot: BrokerageSnapshot,
+    view: QueueStateView,
+  ): void {
+    const size = chunkJobs(this.retries.count(task.jediTaskID), maxNumJobs);
+    const useScout = task.status === 'scouting';
+    // Their files count as unused again (`propagateResultToJEDI` takes them off nFilesUsed).
+    const used = task.counters.generated - size;
+    const queues = this.placeChunk(task, used, size, useScout, snapshot, view);
+    this.retries
+      .take(task.jediTaskID, queues.length)
+      .forEach((retry, k) => this.regenerateJob(retry, task, queues[k], useScout));
+  }
+
+  /**
+   * Brokers a chunk of `size` jobs of `task` read after `used` of its input files, and splits it: the queue of
+   * each job placed, in the splitter's order — fewer than `size` when queues reached their caps, none when the
+   * brokerage found no queue (the reason is kept on the task).
+   */
+  private placeChunk(
+    task: JediTask,
+    used: number,
+    size: number,
+    useScout: boolean,
+    snapshot: BrokerageSnapshot,
+    view: QueueStateView,
+  ): SiteSpec[] {
     const chunk = inputChunk({
       task: task.spec,
       nJobs: task.nJobs,
-      generated: task.counters.generated,
+      generated: used,
       size,
       inputBytesPerJob: task.input.inputBytesPerJob,
       useScout,
@@ -291,19 +388,21 @@ export class Jedi {
     const decision = brokerProductionJobs(snapshot, task.spec, chunk, this.jobBrokerage, this.catalog, view);
     if (!decision.ok) {
       task.lastBrokerageFailure = describeFailure(decision);
-      return;
+      return [];
     }
     const liveCount = snapshot.liveCount as Record<string, number>;
     const split = splitJobs(decision.candidates, { nJobs: size, rng: this.splitRng, useScout, liveCount });
     if (split.nAssigned === 0) {
       task.lastBrokerageFailure = 'job splitter: every candidate is at its queue cap';
-      return;
+      return [];
     }
+    const queues: SiteSpec[] = [];
     for (const bunch of split.bunches) {
       liveCount[bunch.siteName] = (liveCount[bunch.siteName] ?? 0) + bunch.nJobs;
       const queue = this.catalog.specs[this.catalog.indexByName.get(bunch.siteName) as number];
-      for (let k = 0; k < bunch.nJobs; k++) this.generateJob(task, queue, useScout);
+      for (let k = 0; k < bunch.nJobs; k++) queues.push(queue);
     }
+    return queues;
   }
 
   private generateJob(task: JediTask, queue: SiteSpec, isScout: boolean): void {
@@ -331,17 +430,54 @@ export class Jedi {
       isScout,
       job: newJob,
     };
-    this.live.set(PandaID, { job, task });
     task.onGenerated(newJob.computingSite, isScout);
+    this.insert(job, task);
+  }
+
+  /**
+   * The next attempt of a failed job at `queue`: built there like a new job (the payload asked again for that
+   * queue: a checkpointing one has only its work left), under the job's PandaID (job-retry.ts). Its priority is
+   * a scout's only while the task still scouts.
+   */
+  private regenerateJob(retry: WaitingRetry, task: JediTask, queue: SiteSpec, scoutChunk: boolean): void {
+    const { PandaID, jobIndex, isScout } = retry.failed;
+    const built = buildJob({
+      PandaID,
+      task: task.spec,
+      queue,
+      payload: task.input.payload(jobIndex, queue),
+      owner: task.owner,
+      isScout: scoutChunk && isScout,
+      resourceTypes: this.world.resourceTypes,
+      userJobs: this.stats.userJobCount(task.owner),
+    });
+    this.insert(nextAttempt(retry, built), task);
+  }
+
+  /** Inserts an attempt into the job table: `assigned` until its input is staged in at its queue. */
+  private insert(job: GeneratedJob, task: JediTask): void {
+    const { PandaID } = job;
+    this.live.set(PandaID, { job, task });
     const stageIn = this.options.stageIn;
     if (stageIn === undefined) {
-      this.server.submit(newJob, 'activated');
+      this.server.submit(job.job, 'activated');
       return;
     }
-    this.server.submit(newJob, 'assigned');
+    this.server.submit(job.job, 'assigned');
     stageIn(job, () => {
       if (this.server.status(PandaID) === 'assigned') this.server.transition(PandaID, 'activated');
     });
+  }
+
+  /**
+   * The server hands back a failed attempt with attempts left: one of JEDI's jobs waits for the next pass to be
+   * brokered again; any other job is left to the server.
+   */
+  private takeRetry(job: Readonly<TableJob>): boolean {
+    const live = this.live.get(job.PandaID);
+    if (live === undefined || live.job.jediTaskID !== job.jediTaskID) return false;
+    this.retries.add({ failed: live.job, attemptNr: job.attemptNr + 1 });
+    return true;
   }
 
   private onTransition(t: JobTransition): void {

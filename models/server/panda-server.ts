@@ -62,7 +62,11 @@ export interface JobTransition {
   readonly now: number;
   /** Why a `failed` attempt failed, when its report said. */
   readonly cause?: JobFailure;
-  /** A failed attempt the server activates again as attemptNr + 1 (false when the attempts are used up). */
+  /**
+   * A failed attempt with attempts left (false when they are used up): its next attempt, same PandaID and
+   * attemptNr + 1, is inserted at once on the same queue by the server, or later by JEDI after a new brokerage
+   * (`delegateRetries`).
+   */
   readonly retried: boolean;
 }
 
@@ -83,11 +87,18 @@ export interface PandaServerOptions {
   /** Refresh period of the share statistics, s (default: the minutely JOBS_SHARE_STATS rebuild). */
   readonly shareRefreshS?: number;
   /**
-   * The job a retry inserts, given the failed attempt (default: the same spec). A payload that checkpoints
-   * resumes with the work left after its last checkpoint.
+   * Called for every failed attempt that is retried, before its retry is inserted here or handed to JEDI: a
+   * payload that checkpoints records its progress, so that its next attempt resumes with the work left after
+   * its last checkpoint. Returns the job a retry on the same queue inserts (default: the same spec).
    */
   readonly retrySpec?: (job: Readonly<TableJob>, cause: JobFailure | undefined) => NewJob;
 }
+
+/**
+ * Takes over the retry of a failed attempt: true when the caller will `submit` the next attempt itself (same
+ * PandaID, attemptNr + 1); false leaves it to the server.
+ */
+export type RetryHandler = (job: Readonly<TableJob>, cause: JobFailure | undefined) => boolean;
 
 /** SiteData counts `getJob` / `updateJob` requests over the last 3 hours (brokerage.md §5.1). */
 const SITE_DATA_WINDOW_S = 3 * 3600;
@@ -105,6 +116,7 @@ export class PandaServer implements PandaServerApi {
   private readonly maxAttempts: number;
   private readonly observers: JobObserver[] = [];
   private attempts = 0;
+  private retryHandler: RetryHandler | undefined;
 
   constructor(private readonly options: PandaServerOptions) {
     this.ranking = new ShareRanking(options.shareTree, options.shareRefreshS);
@@ -121,7 +133,20 @@ export class PandaServer implements PandaServerApi {
     this.observers.push(observer);
   }
 
-  /** Adds the first attempt of a job (JEDI's insert) in an entry state, `activated` by default. */
+  /**
+   * JEDI takes the retries of the jobs it manages (job-retry.ts in models/jedi): the server does not activate
+   * them again on their queue, as PanDA's `retryJob` leaves a JEDI job with `maxAttempt = attemptNr` failed;
+   * JEDI brokers them again and submits the next attempt. A job the handler refuses (one JEDI did not generate,
+   * such as a replayed trace job) is retried here on its own queue.
+   */
+  delegateRetries(handler: RetryHandler): void {
+    this.retryHandler = handler;
+  }
+
+  /**
+   * Adds an attempt of a job in an entry state, `activated` by default: JEDI's insert of a first attempt, or of
+   * a retry it brokered again (the PandaID must not be live).
+   */
   submit(spec: NewJob, status: EntryState = 'activated'): void {
     if (this.jobs.has(spec.PandaID)) throw new Error(`job ${spec.PandaID}: already in the job table`);
     this.insert(spec, spec.attemptNr, status);
@@ -339,8 +364,10 @@ export class PandaServer implements PandaServerApi {
     this.notify(
       cause === undefined ? { job, from, to, now, retried } : { job, from, to, now, cause, retried },
     );
-    if (retried)
-      this.insert(this.options.retrySpec?.(job, cause) ?? job.spec, job.attemptNr + 1, 'activated');
+    if (retried) {
+      const next = this.options.retrySpec?.(job, cause) ?? job.spec;
+      if (this.retryHandler?.(job, cause) !== true) this.insert(next, job.attemptNr + 1, 'activated');
+    }
   }
 
   private queueOf(site: string): ActivatedQueue<TableJob> {

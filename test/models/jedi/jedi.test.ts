@@ -107,12 +107,16 @@ describe('job accounting', () => {
     const { l, r, h, ends, finished, payloadCalls, balanced } = run(7);
     expect(ends).toEqual([h]);
     expect([...payloadCalls.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: 120 }, (_, i) => i));
-    expect([...payloadCalls.values()].every((n) => n === 1)).toBe(true);
     const ids = r.firsts().map((i) => i.job.PandaID);
     expect(new Set(ids).size).toBe(120);
     const failing = ids.filter((id) => id % 7 === 3).length;
-    // Each failing job was retried once by the server (attemptNr 2) and then failed for good.
-    expect(r.inserts.filter((i) => i.attemptNr === 2).length).toBe(failing);
+    // Each failing job was brokered again by JEDI (attemptNr 2, same PandaID) and then failed for good; the
+    // payload is asked once per attempt, at the queue the attempt was brokered to.
+    const retries = r.inserts.filter((i) => i.attemptNr === 2);
+    expect(retries.length).toBe(failing);
+    expect(retries.every((i) => i.job.PandaID % 7 === 3 && ids.includes(i.job.PandaID))).toBe(true);
+    expect([...payloadCalls.values()].filter((n) => n === 2).length).toBe(failing);
+    expect([...payloadCalls.values()].filter((n) => n === 1).length).toBe(120 - failing);
     expect(h.counters).toEqual({ generated: 120, finished: 120 - failing, failed: failing, live: 0 });
     expect(finished.length).toBe(120 - failing);
     expect(h.status).toBe('finished');
