@@ -182,7 +182,10 @@ export class LocalDb {
       worker.runningSeenAt = now;
     }
     if (queue.config.mapType !== 'NoJob') this.applyAttempts(worker, check, now);
-    else worker.pandaIDs = check.attempts.map((attempt) => attempt.job.PandaID);
+    else {
+      worker.pandaIDs = check.attempts.map((attempt) => attempt.job.PandaID);
+      worker.jobsRun = check.jobsRun ?? check.attempts.length;
+    }
     if (changed && check.status !== 'running' && check.status !== 'submitted')
       this.workerEnded(worker, check, now);
     if (changed) this.workersToPropagate.trigger(worker);
@@ -246,7 +249,7 @@ export class LocalDb {
       return;
     }
     if (check.startTime !== undefined) {
-      if (check.attempts.length === 0) this.stats.emptyPilots++;
+      if ((check.jobsRun ?? check.attempts.length) === 0) this.stats.emptyPilots++;
       else this.stats.pilotsWithJobs++;
     }
     for (const attempt of check.attempts) {

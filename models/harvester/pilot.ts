@@ -50,13 +50,14 @@ class Attempt implements JobAttempt {
   constructor(readonly job: JobSpec) {}
 }
 
-/** A payload failure the pilot survives and reports; anything else ended the worker under it. */
+/** A payload failure the pilot survives and reports (its own error, a refused stage-out); anything else ended the worker under it. */
 function pilotSurvives(outcome: PayloadOutcome): boolean {
-  return outcome.ok || outcome.cause === 'payload-error';
+  return outcome.ok || outcome.cause === 'payload-error' || outcome.cause === 'stage-out-failed';
 }
 
 export class Pilot {
   private readonly list: Attempt[] = [];
+  private ran = 0;
   private alive = true;
   private unfinished = 0;
   private readonly hop: Hop;
@@ -70,9 +71,18 @@ export class Pilot {
     this.hop = new Hop(env.sim, env.params.serverLatency);
   }
 
-  /** Jobs the pilot got or was given, in order. */
+  /**
+   * Jobs the pilot got or was given, in order; a pull pilot drops each job once it has reported it final
+   * itself (nobody needs it any more), so that a pilot running job after job for two days holds only its
+   * current one rather than all of them.
+   */
   get attempts(): readonly JobAttempt[] {
     return this.list;
+  }
+
+  /** Jobs the pilot got or was given in all. */
+  get jobsRun(): number {
+    return this.ran;
   }
 
   /** The worker runs: start the given jobs, or ask for one. */
@@ -119,6 +129,7 @@ export class Pilot {
   private run(job: JobSpec): void {
     const attempt = new Attempt(job);
     this.list.push(attempt);
+    this.ran++;
     if (!this.alive || this.worker.status !== 'running') return;
     const { sim } = this.env;
     attempt.startTime = sim.now;
@@ -143,8 +154,10 @@ export class Pilot {
       this.report(attempt, outcome.ok ? 'finished' : 'failed');
       attempt.reportedByPilot = true;
     }
-    if (this.spec.queue.mapType === 'NoJob') this.acquire();
-    else if (this.unfinished === 0) this.provider.release(this.worker);
+    if (this.spec.queue.mapType === 'NoJob') {
+      if (attempt.reportedByPilot) this.list.splice(this.list.indexOf(attempt), 1);
+      this.acquire();
+    } else if (this.unfinished === 0) this.provider.release(this.worker);
   }
 
   private readonly beat = (attempt: Attempt): void => {

@@ -46,8 +46,13 @@ export interface WorkerCheck {
   readonly endTime?: number;
   /** Why the worker ended badly, when it did. */
   readonly cause?: FailureCause;
-  /** The jobs of the worker so far: the bound ones that started (push), those the pilot got (pull). */
+  /**
+   * The jobs of the worker Harvester may still have to report: the bound ones that started (push), those the
+   * pilot got and has not reported final itself (pull).
+   */
   readonly attempts: readonly JobAttempt[];
+  /** Jobs the worker ran in all (a pull pilot forgets those it reported); `attempts.length` when absent. */
+  readonly jobsRun?: number;
 }
 
 export interface WorkerPlugin {

@@ -126,6 +126,7 @@ export class ProviderPlugin implements WorkerPlugin {
         endTime: attempt.endTime,
         reportedByPilot: attempt.reportedByPilot,
       })),
+      jobsRun: held.pilot?.jobsRun ?? 0,
     };
   }
 }

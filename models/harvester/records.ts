@@ -113,7 +113,10 @@ export class WorkerRecord implements HarvesterWorker {
   cause?: FailureCause;
   runningSeenAt?: number;
   endSeenAt?: number;
+  /** Its jobs: the bound ones (push); those its pilot has and has not reported final itself (pull). */
   pandaIDs: readonly number[];
+  /** Jobs its pilot got in all (pull). */
+  jobsRun = 0;
   killRequested = false;
 
   constructor(
@@ -134,7 +137,7 @@ export class WorkerRecord implements HarvesterWorker {
   }
 
   get nJobs(): number {
-    return this.pandaIDs.length;
+    return Math.max(this.pandaIDs.length, this.jobsRun);
   }
 
   get final(): boolean {

@@ -27,6 +27,7 @@ import {
   GRID_PULL_TEMPLATE,
   K8S_PUSH_TEMPLATE,
   queueConfig,
+  type QueueOptions,
   type QueueTemplate,
 } from '../../models/harvester/queue-config.ts';
 import { HpcMachine } from '../../models/hpc/hpc-machine.ts';
@@ -34,10 +35,29 @@ import { HPC_MACHINES } from '../../models/hpc/machines.ts';
 import { LocalCluster } from '../../models/local/local-cluster.ts';
 import type { Provider } from '../../models/provider/worker.ts';
 import { BATCH_SYSTEMS } from '../../models/grid/batch-systems.ts';
-import type { Platform } from '../scenario.ts';
+import type { HarvesterQueueSpec, Platform } from '../scenario.ts';
 import { scoreQueue } from './catalog.ts';
 
 const HOUR = 3600;
+
+/**
+ * A catalog's `harvester:` knobs over the options the world derives for one of a resource's queues: the
+ * catalog's word wins, as a queue's own settings win over its template in Harvester's queue config mapper. A
+ * worker maker the world sets itself (the hpc bundling, clamped to the project's nodes) stays.
+ */
+export function withHarvester(options: QueueOptions, block: HarvesterQueueSpec | undefined): QueueOptions {
+  if (block === undefined) return options;
+  const { nJobsPerWorker, noPilotsWhenNoActiveJobs, ...knobs } = block;
+  return {
+    ...options,
+    ...knobs,
+    submitter:
+      noPilotsWhenNoActiveJobs === undefined
+        ? options.submitter
+        : { ...options.submitter, noPilotsWhenNoActiveJobs },
+    workerMaker: options.workerMaker ?? (nJobsPerWorker === undefined ? undefined : { nJobsPerWorker }),
+  };
+}
 
 /**
  * An LCF batch queue behind Harvester (`production.push` with a batch submitter and `MultiJobWorkerMaker`, as
@@ -64,6 +84,20 @@ export interface BuiltPlatform {
   readonly locals: ReadonlyMap<string, LocalCluster>;
   readonly harvesters: readonly Harvester[];
   readonly computeService: ComputeService;
+  /** The Globus Compute endpoints, by funcx entry name. */
+  readonly endpoints: ReadonlyMap<string, MultiUserEndpoint>;
+}
+
+/**
+ * The central Harvester instance serving a region's grid queues. ATLAS splits its grid PanDA queues over several
+ * central instances (CERN_central_A, CERN_central_B, ...: twiki.cern.ch/twiki/bin/view/PanDA/CentralHarvesterInstances,
+ * migrated "region by region", Barreiro Megino et al., EPJ Web Conf 245 (2020) 03010) [S]; one per region here
+ * [E]. A single instance with the template's submitter (3 threads of 3 queues a minute, at most 100 new workers
+ * a queue a cycle) would reach each of ATLAS-day's 340 grid queues every ~38 min, capping a queue near 160 new
+ * pilots an hour whatever the site's size.
+ */
+export function gridHarvesterID(region: string): string {
+  return `harvester-grid-${region}`;
 }
 
 export function buildPlatform(
@@ -75,6 +109,7 @@ export function buildPlatform(
   const providers = new Map<string, Provider>();
   const pilotEnv = (harvesterID: string) => ({ sim, server, harvesterID, params: PILOT_DEFAULTS });
   const central: QueueBinding[] = [];
+  const gridBindings = new Map<string, QueueBinding[]>();
 
   for (const s of platform.gridSites) {
     const site = new GridSite(
@@ -100,23 +135,28 @@ export function buildPlatform(
       [s.name, s.coresPerSlot],
       [scoreQueue(s.name), 1],
     ] as const) {
-      central.push({
-        config: queueConfig(GRID_PULL_TEMPLATE, {
-          queueName,
-          // [E] a site keeps pilots queued in proportion to its size: the template's ratio with its slots as cap.
-          nQueueLimitWorkerMax: Math.max(100, s.slots),
-          walltimeLimit: s.maxWalltime,
-          // Pilots ask for any production or analysis job (fairshare.md §5.1 dispatch filter).
-          prodSourceLabel: 'unified',
-          submitter: {
-            nCorePerNode: cores,
-            memoryPerNodeMB: cores * s.memoryPerCoreMB,
-            // Grid sites always have pilots coming (empty ones included, providers.md §5.1): the brokerage
-            // drops PQs without pilot requests in the last 3 h.
-            noPilotsWhenNoActiveJobs: false,
-          },
-        }),
-        plugin: new ProviderPlugin(pilotEnv('harvester-central'), site, 'gridCe'),
+      const options: QueueOptions = {
+        queueName,
+        // Harvester stops submitting to offline queues only (`define_num_workers`): test queues get pilots.
+        queueStatus: s.status === 'test' ? 'online' : s.status,
+        // [E] a site keeps pilots queued in proportion to its size: the template's ratio with its slots as cap.
+        nQueueLimitWorkerMax: Math.max(100, s.slots),
+        walltimeLimit: s.maxWalltime,
+        // Pilots ask for any production or analysis job (fairshare.md §5.1 dispatch filter).
+        prodSourceLabel: 'unified',
+        submitter: {
+          nCorePerNode: cores,
+          memoryPerNodeMB: cores * s.memoryPerCoreMB,
+          // Grid sites always have pilots coming (empty ones included, providers.md §5.1): the brokerage
+          // drops PQs without pilot requests in the last 3 h.
+          noPilotsWhenNoActiveJobs: false,
+        },
+      };
+      const harvesterID = gridHarvesterID(s.region);
+      if (!gridBindings.has(harvesterID)) gridBindings.set(harvesterID, []);
+      gridBindings.get(harvesterID)?.push({
+        config: queueConfig(GRID_PULL_TEMPLATE, withHarvester(options, s.harvester)),
+        plugin: new ProviderPlugin(pilotEnv(harvesterID), site, 'gridCe'),
       });
     }
   }
@@ -140,21 +180,27 @@ export function buildPlatform(
       throw new Error(`hpc ${h.name}: ${h.machine} has no batch queue ${h.batchQueue}`);
     const pbs = h.machine === 'polaris';
     central.push({
-      config: queueConfig(HPC_PUSH_TEMPLATE, {
-        queueName: h.name,
-        walltimeLimit: Math.min(queue.maxWalltime, 24 * HOUR),
-        submitter: {
-          name: pbs ? 'PBSSubmitter' : 'SlurmSubmitter',
-          nCorePerNode: preset.coresPerNode,
-          nGpuPerNode: preset.gpusPerNode,
-          memoryPerNodeMB: preset.memoryPerNodeMB,
-          batchQueue: h.batchQueue,
-          noPilotsWhenNoActiveJobs: true,
-        },
-        // A job takes a node: a worker bundling more jobs than the project's nodes could never start.
-        workerMaker: { name: 'MultiJobWorkerMaker', nJobsPerWorker: Math.min(h.jobsPerWorker, h.nodes) },
-        maxWorkers: Math.max(1, h.nodes),
-      }),
+      config: queueConfig(
+        HPC_PUSH_TEMPLATE,
+        withHarvester(
+          {
+            queueName: h.name,
+            walltimeLimit: Math.min(queue.maxWalltime, 24 * HOUR),
+            submitter: {
+              name: pbs ? 'PBSSubmitter' : 'SlurmSubmitter',
+              nCorePerNode: preset.coresPerNode,
+              nGpuPerNode: preset.gpusPerNode,
+              memoryPerNodeMB: preset.memoryPerNodeMB,
+              batchQueue: h.batchQueue,
+              noPilotsWhenNoActiveJobs: true,
+            },
+            // A job takes a node: a worker bundling more jobs than the project's nodes could never start.
+            workerMaker: { name: 'MultiJobWorkerMaker', nJobsPerWorker: Math.min(h.jobsPerWorker, h.nodes) },
+            maxWorkers: Math.max(1, h.nodes),
+          },
+          h.harvester,
+        ),
+      ),
       plugin: new ProviderPlugin(pilotEnv('harvester-central'), machine, pbs ? 'pbs' : 'slurm'),
     });
   }
@@ -186,15 +232,21 @@ export function buildPlatform(
     providers.set(c.name, cluster);
     const perJob = c.gpusPerNode > 0 ? c.gpusPerNode : 1;
     central.push({
-      config: queueConfig(K8S_PUSH_TEMPLATE, {
-        queueName: c.name,
-        submitter: {
-          nCorePerNode: Math.floor(c.coresPerNode / perJob),
-          nGpuPerNode: c.gpusPerNode > 0 ? 1 : 0,
-          memoryPerNodeMB: Math.floor((c.coresPerNode * 8000) / perJob),
-          noPilotsWhenNoActiveJobs: true,
-        },
-      }),
+      config: queueConfig(
+        K8S_PUSH_TEMPLATE,
+        withHarvester(
+          {
+            queueName: c.name,
+            submitter: {
+              nCorePerNode: Math.floor(c.coresPerNode / perJob),
+              nGpuPerNode: c.gpusPerNode > 0 ? 1 : 0,
+              memoryPerNodeMB: Math.floor((c.coresPerNode * 8000) / perJob),
+              noPilotsWhenNoActiveJobs: true,
+            },
+          },
+          c.harvester,
+        ),
+      ),
       plugin: new ProviderPlugin(pilotEnv('harvester-central'), cluster, 'kubernetes'),
     });
   }
@@ -206,18 +258,22 @@ export function buildPlatform(
     params: { harvesterID: 'harvester-central' },
   });
   harvesters.push(central_);
+  for (const [harvesterID, queues] of gridBindings) {
+    harvesters.push(new Harvester(sim, streams, { server, queues, params: { harvesterID } }));
+  }
 
   const computeService = new ComputeService(sim);
   const funcxQueues: QueueBinding[] = [];
   const funcxPlugins: FuncxPlugin[] = [];
+  const endpoints = new Map<string, MultiUserEndpoint>();
   for (const f of platform.funcx) {
     const machine = machines.get(f.hpc);
     if (machine === undefined) throw new Error(`funcx ${f.name}: no hpc ${f.hpc}`);
     const preset = machine.params;
     const queue = preset.queues.find((q) => q.name === f.batchQueue);
     if (queue === undefined) throw new Error(`funcx ${f.name}: ${f.hpc} has no batch queue ${f.batchQueue}`);
-    // The endpoint serves the tasks the plugin sends to its id through the service; nothing else holds it.
-    new MultiUserEndpoint(sim, streams, computeService, machine, {
+    // The endpoint serves the tasks the plugin sends to its id through the service; faults reach it by name.
+    const endpoint = new MultiUserEndpoint(sim, streams, computeService, machine, {
       id: f.name,
       engine: {
         queue: f.batchQueue,
@@ -230,17 +286,24 @@ export function buildPlatform(
         gpusPerNode: preset.gpusPerNode,
       },
     });
+    endpoints.set(f.name, endpoint);
     const plugin = new FuncxPlugin(sim, streams, computeService, { endpointId: f.name });
     funcxPlugins.push(plugin);
     funcxQueues.push({
-      config: queueConfig(FUNCX_TEMPLATE, {
-        queueName: f.name,
-        submitter: {
-          nCorePerNode: Math.floor(preset.coresPerNode / f.workersPerNode),
-          nGpuPerNode: 1,
-          memoryPerNodeMB: 0,
-        },
-      }),
+      config: queueConfig(
+        FUNCX_TEMPLATE,
+        withHarvester(
+          {
+            queueName: f.name,
+            submitter: {
+              nCorePerNode: Math.floor(preset.coresPerNode / f.workersPerNode),
+              nGpuPerNode: 1,
+              memoryPerNodeMB: 0,
+            },
+          },
+          f.harvester,
+        ),
+      ),
       plugin,
     });
   }
@@ -269,5 +332,5 @@ export function buildPlatform(
     providers.set(l.name, cluster);
   }
 
-  return { providers, locals, harvesters, computeService };
+  return { providers, locals, harvesters, computeService, endpoints };
 }
