@@ -15,6 +15,8 @@
  * and sifts down once, instead of a removal and an insertion each sifting through the heap.
  */
 
+import { InvariantViolation } from './invariant.ts';
+
 export type EventCallback<A> = (arg: A) => void;
 
 /** Identifies a scheduled event for `cancel`. Encodes the slot and its generation, so a stale id is harmless. */
@@ -93,6 +95,11 @@ export class Simulation {
     const arg = this.payload[2 * slot + 1];
     this.releaseSlot(slot);
     this.live--;
+    // The heap orders events and `at` refuses the past, so this only fails on a bug in the queue itself;
+    // one comparison per event keeps every run honest about it.
+    if (this.heap[0] < this.now) {
+      throw new InvariantViolation('simulated time', this.now, `the next event is at ${this.heap[0]} s`);
+    }
     this.now = this.heap[0];
     this.eventsProcessed++;
     this.rootConsumed = true;

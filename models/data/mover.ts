@@ -11,6 +11,7 @@
 import type { Simulation } from '../../sim/engine.ts';
 import type { FlowNetwork } from '../network/flow-network.ts';
 import type { GlobusTransferService } from '../globus/transfer-service.ts';
+import type { DestinationStorage } from '../globus/transfer-task.ts';
 import { Reservoir } from '../../sim/stats/reservoir.ts';
 
 export type LinkClass = 'lan' | 'wan-region' | 'wan-inter';
@@ -42,15 +43,26 @@ export interface DataMoverOptions {
  */
 const GLOBUS_USER = 'workflow';
 
+/** A full storage as a Globus destination: it refuses every file. */
+const REFUSING: DestinationStorage = { reserve: () => false, commit: () => {}, release: () => {} };
+
 export class DataMover {
   readonly bytesMoved: Record<LinkClass, number> = { lan: 0, 'wan-region': 0, 'wan-inter': 0 };
   /** Seconds from request to arrival of the completed copies (a sample of them, when the owner bounds it). */
   readonly transferSample: Reservoir;
   transfersFailed = 0;
+  /** Copy attempts that failed, retried or not. */
+  attemptsFailed = 0;
+  /** Endpoints whose storage refuses writes (a scenario fault: full), with the number of faults saying so. */
+  private readonly full = new Map<string, number>();
   private readonly locations = new Map<string, StorageLocation>();
   private readonly shared = new Map<string, { done: boolean; ok: boolean; waiting: TransferDone[] }>();
   private readonly maxAttempts: number;
   private nextFile = 1;
+  /** Bytes of the copies asked for, of those that failed every attempt, and of those still under way. */
+  private bytesRequested = 0;
+  private bytesFailed = 0;
+  private bytesInFlight = 0;
 
   constructor(
     private readonly sim: Simulation,
@@ -67,10 +79,39 @@ export class DataMover {
     return this.transferSample.values;
   }
 
+  /** Throws unless every byte asked for has arrived, failed for good, or is still under way. */
+  checkInvariants(): void {
+    const moved = this.bytesMoved.lan + this.bytesMoved['wan-region'] + this.bytesMoved['wan-inter'];
+    const accounted = moved + this.bytesFailed + this.bytesInFlight;
+    if (
+      Math.abs(accounted - this.bytesRequested) > 1e-9 * Math.max(1, this.bytesRequested) ||
+      this.bytesInFlight < 0
+    ) {
+      throw new Error(
+        `data mover: ${this.bytesRequested} bytes asked for, ${moved} moved + ${this.bytesFailed} failed + ` +
+          `${this.bytesInFlight} under way`,
+      );
+    }
+  }
+
   location(endpoint: string): StorageLocation {
     const l = this.locations.get(endpoint);
     if (l === undefined) throw new Error(`data mover: no storage endpoint ${endpoint}`);
     return l;
+  }
+
+  /**
+   * The endpoint's storage is full until the returned function is called: every copy to it fails — a Globus
+   * task when its file reserves space (FAILED, 'storage-full'), an FTS copy at once — and is retried as usual.
+   */
+  refuseWrites(endpoint: string): () => void {
+    this.location(endpoint);
+    this.full.set(endpoint, (this.full.get(endpoint) ?? 0) + 1);
+    return () => {
+      const n = this.full.get(endpoint) ?? 0;
+      if (n <= 1) this.full.delete(endpoint);
+      else this.full.set(endpoint, n - 1);
+    };
   }
 
   /** Copies `bytes` from one endpoint to another; `done(ok)` runs once, never synchronously. */
@@ -82,18 +123,27 @@ export class DataMover {
       this.sim.schedule(0, () => done(true));
       return;
     }
+    this.bytesRequested += bytes;
+    this.bytesInFlight += bytes;
+    let settled = false;
+    const settle = (ok: boolean) => {
+      if (settled) throw new Error(`data mover: the copy ${from}→${to} of ${bytes} bytes ended twice`);
+      settled = true;
+      this.bytesInFlight -= bytes;
+      if (ok) {
+        this.bytesMoved[linkClass(src, dst)] += bytes;
+        this.transferSample.add(this.sim.now - requested);
+      } else {
+        this.bytesFailed += bytes;
+        this.transfersFailed++;
+      }
+      done(ok);
+    };
     const attempt = (n: number) =>
       this.copy(src, dst, bytes, (ok) => {
-        if (ok) {
-          this.bytesMoved[linkClass(src, dst)] += bytes;
-          this.transferSample.add(this.sim.now - requested);
-          done(true);
-        } else if (n < this.maxAttempts) {
-          attempt(n + 1);
-        } else {
-          this.transfersFailed++;
-          done(false);
-        }
+        if (!ok) this.attemptsFailed++;
+        if (ok || n >= this.maxAttempts) settle(ok);
+        else attempt(n + 1);
       });
     attempt(1);
   }
@@ -129,6 +179,7 @@ export class DataMover {
   }
 
   private copy(src: StorageLocation, dst: StorageLocation, bytes: number, done: TransferDone): void {
+    const full = this.full.has(dst.endpoint);
     if (src.globus || dst.globus) {
       const file = { name: `f${this.nextFile++}`, bytes };
       const result = this.options.globus.submit({
@@ -138,9 +189,14 @@ export class DataMover {
         files: [file],
         syncLevel: 'checksum',
         onEnd: (task) => done(task.status === 'SUCCEEDED'),
+        ...(full ? { storage: REFUSING } : {}),
       });
       // Over the per-user pending limit Globus refuses the task: the client retries a minute later.
       if (!result.accepted) this.sim.schedule(60, () => this.copy(src, dst, bytes, done));
+      return;
+    }
+    if (full) {
+      this.sim.schedule(0, () => done(false));
       return;
     }
     this.options.network.start(src.endpoint, dst.endpoint, bytes, (flow) => done(flow.state === 'done'));

@@ -111,6 +111,10 @@ export class FlowNetwork {
     bytesDelivered: 0,
     bytesWasted: 0,
   };
+  /** Bytes of the flows started and not yet ended, for the conservation check. */
+  private bytesLive = 0;
+  /** Bytes of the aborted and interrupted flows, moved or not. */
+  private bytesOfAborted = 0;
   private readonly beginCallback = (r: FlowRecord): void => this.begin(r);
   private readonly finishCallback = (r: FlowRecord): void => this.finish(r);
 
@@ -152,6 +156,7 @@ export class FlowNetwork {
     const r = new FlowRecord(src, dst, bytes, this.sim.now, route, cap, weight, onDone, interruptAfter);
     this.stats.flowsStarted++;
     this.stats.bytesRequested += bytes;
+    this.bytesLive += bytes;
     r.event = this.sim.schedule(route.latency, this.beginCallback, r);
     return r;
   }
@@ -209,6 +214,14 @@ export class FlowNetwork {
     return out;
   }
 
+  /** Flows crossing a link now (active ones, stalled or not; those still in their latency are not counted). */
+  flowsCrossing(link: string | number): number {
+    const l = typeof link === 'number' ? link : this.topology.link(link);
+    let n = 0;
+    for (const r of this.active) if (r !== undefined && r.route.links.includes(l)) n++;
+    return n;
+  }
+
   /** Bytes carried so far by the links of each class. */
   bytesByLinkClass(): Record<string, number> {
     const carried = this.carriedBytes();
@@ -217,6 +230,43 @@ export class FlowNetwork {
       out[link.linkClass] = (out[link.linkClass] ?? 0) + carried[l];
     });
     return out;
+  }
+
+  /**
+   * Throws unless every link carries at most its capacity (max-min never over-allocates; a relative 1e-9 for
+   * the rounding of the progressive filling), every active flow has between 0 and its bytes left, and bytes are
+   * conserved: requested = delivered + those of ended-early flows + those of live flows, with no more wasted
+   * than the ended-early flows held.
+   */
+  checkInvariants(): void {
+    const links = this.topology.links;
+    for (let l = 0; l < links.length; l++) {
+      const load = this.fair.linkLoad(l);
+      const capacity = this.fair.linkCapacity(l);
+      if (!(load <= capacity * (1 + 1e-9) + 1e-6)) {
+        throw new Error(`link ${links[l].name}: flows at ${load} B/s on a capacity of ${capacity} B/s`);
+      }
+    }
+    for (const r of this.active) {
+      if (r === undefined) continue;
+      const left = this.remaining(r);
+      if (!(left >= 0 && left <= r.toMove && r.toMove <= r.bytes && r.rate >= 0)) {
+        throw new Error(`flow ${r.src}→${r.dst}: ${left} of ${r.toMove} bytes left at ${r.rate} B/s`);
+      }
+    }
+    const { bytesRequested, bytesDelivered, bytesWasted } = this.stats;
+    const accounted = bytesDelivered + this.bytesOfAborted + this.bytesLive;
+    if (Math.abs(bytesRequested - accounted) > 1e-9 * Math.max(1, bytesRequested) || this.bytesLive < 0) {
+      throw new Error(
+        `bytes not conserved: ${bytesRequested} requested, ${bytesDelivered} delivered + ` +
+          `${this.bytesOfAborted} in flows ended early + ${this.bytesLive} in live flows`,
+      );
+    }
+    if (bytesWasted > this.bytesOfAborted * (1 + 1e-12)) {
+      throw new Error(
+        `${bytesWasted} bytes wasted, more than the ${this.bytesOfAborted} of the flows ended early`,
+      );
+    }
   }
 
   private begin(r: FlowRecord): void {
@@ -252,6 +302,7 @@ export class FlowNetwork {
     } else {
       this.stats.flowsCompleted++;
       this.stats.bytesDelivered += r.bytes;
+      this.bytesLive -= r.bytes;
       r.state = 'done';
       r.endTime = this.sim.now;
       r.rate = 0;
@@ -263,6 +314,8 @@ export class FlowNetwork {
   private endAborted(r: FlowRecord, moved: number): void {
     this.stats.flowsAborted++;
     this.stats.bytesWasted += moved;
+    this.bytesLive -= r.bytes;
+    this.bytesOfAborted += r.bytes;
     r.state = 'aborted';
     r.endTime = this.sim.now;
     r.rate = 0;

@@ -42,6 +42,11 @@ export abstract class RuntimeProvider<W extends ProviderWorker> implements Provi
     this.runtime.kill(this.runtime.own(worker, 'kill'));
   }
 
+  /** Cores and GPUs its running workers hold now. */
+  get inUse(): { readonly cores: number; readonly gpus: number } {
+    return this.runtime.inUse;
+  }
+
   usage(now: number): ProviderUsage {
     return this.runtime.usage(now);
   }

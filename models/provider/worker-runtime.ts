@@ -39,6 +39,29 @@ export interface PayloadAttempt {
   overhead?: number;
   /** When set, in [0, 1): the attempt fails by itself ('payload-error') that far into its run. */
   failureFraction?: number;
+  /**
+   * Asked when an attempt that did not fail by itself reaches its end, where the pilot writes its output: a
+   * cause returned fails it there, its whole run wasted (a full storage refusing the stage-out).
+   */
+  stageOut?: () => FailureCause | undefined;
+}
+
+/** A payload a worker's forced end would throw away: its id, what it holds and how long it has run, s. */
+export interface LostPayload {
+  readonly id: number;
+  readonly cores: number;
+  readonly gpus: number;
+  readonly wallTime: number;
+}
+
+/** The payloads running on `worker` now, as ending it would lose them. */
+export function runningPayloads(worker: ProviderWorker, now: number): LostPayload[] {
+  return [...worker.payloads].map(({ payload, startedAt }) => ({
+    id: payload.id,
+    cores: payload.cores,
+    gpus: payload.gpus,
+    wallTime: now - startedAt,
+  }));
 }
 
 /** What a started worker holds, and for how long. */
@@ -59,6 +82,7 @@ interface RunningPayload {
   event: EventId | undefined;
   /** A payload carried out elsewhere: what stops it. */
   stop: (() => void) | undefined;
+  stageOut: (() => FailureCause | undefined) | undefined;
 }
 
 interface WorkerTimer {
@@ -158,6 +182,11 @@ export class WorkerRuntime<W extends ProviderWorker> {
     return this.runningCount;
   }
 
+  /** Cores and GPUs the running workers hold now. */
+  get inUse(): { readonly cores: number; readonly gpus: number } {
+    return { cores: this.heldCores.value, gpus: this.heldGpus.value };
+  }
+
   usage(now: number): ProviderUsage {
     return {
       coreSeconds: this.heldCores.integral(now),
@@ -255,6 +284,7 @@ export class WorkerRuntime<W extends ProviderWorker> {
         : { ok: false, wallTime: fraction * wallTime, cause: 'payload-error' };
     const running = this.hold(worker, payload, done);
     running.outcome = outcome;
+    running.stageOut = attempt.stageOut;
     running.event = this.sim.schedule(outcome.wallTime, this.timedEnd, running);
   }
 
@@ -347,6 +377,7 @@ export class WorkerRuntime<W extends ProviderWorker> {
       outcome: undefined,
       event: undefined,
       stop: undefined,
+      stageOut: undefined,
     };
     worker.payloads.add(running);
     return running;
@@ -371,7 +402,12 @@ export class WorkerRuntime<W extends ProviderWorker> {
   }
 
   private readonly timedEnd = (running: RunningPayload): void => {
-    this.complete(running, running.outcome!);
+    const outcome = running.outcome!;
+    const refused = outcome.ok ? running.stageOut?.() : undefined;
+    this.complete(
+      running,
+      refused === undefined ? outcome : { ok: false, wallTime: outcome.wallTime, cause: refused },
+    );
   };
 
   private readonly tellRefused = (worker: W): void => {
