@@ -18,6 +18,13 @@ import {
 } from './key-tables.ts';
 import type { ComparisonSummary, RunSummary } from './summary.ts';
 import { num } from './text-table.ts';
+import { FAULT_TABLE_NOTE, faultKeyTable } from './fault-table.ts';
+
+/** The faults section of a run's page, when the run had faults. */
+function faultTables(run: RunSummary): { heading: string; note: string; table: KeyTable }[] {
+  const table = faultKeyTable(run);
+  return table === undefined ? [] : [{ heading: 'What the faults cost', note: FAULT_TABLE_NOTE, table }];
+}
 
 export interface RenderedChart {
   readonly chart: Chart;
@@ -204,7 +211,7 @@ export function comparisonHtml(comparison: ComparisonSummary, charts: readonly R
     title: `pandasim comparison: ${comparison.scenario}`,
     facts:
       `Scenario ${comparison.scenario}; policies ${policies.join(', ')} (baseline ${comparison.baseline}); ` +
-      `seeds ${comparison.seeds.join(', ')}; ${num(comparison.wallSeconds)} s of wall time.`,
+      `seeds ${comparison.seeds.join(', ')}.`,
     howToRead:
       `Every policy ran the same scenario under the same ${comparison.seeds.length} seeds (common random ` +
       'numbers). Numbers are means over the seeds with their 95 % confidence interval in brackets; the ' +
@@ -235,12 +242,22 @@ export function runHtml(run: RunSummary, charts: readonly RenderedChart[]): stri
   return pageHtml({
     title: `pandasim run: ${run.scenario}`,
     facts:
-      `Scenario ${run.scenario}; policy ${run.policy}; seed ${run.seed}; ${num(run.eventsProcessed)} events in ` +
-      `${num(run.wallSeconds)} s of wall time.`,
+      (run.partial
+        ? `PARTIAL: the run was interrupted at ${num(run.simulatedTime / 3600)} simulated hours; every figure ` +
+          'covers that much only. '
+        : '') +
+      `Scenario ${run.scenario}; policy ${run.policy}; seed ${run.seed}; ${num(run.eventsProcessed)} events.` +
+      (run.provenance
+        ? ` Scenario ${run.provenance.scenarioHash.slice(0, 19)}…, pandasim ${run.provenance.version}` +
+          ` (${run.provenance.gitRevision ?? 'no git revision'}).`
+        : ''),
     howToRead:
       'One run of one policy on one seed: the numbers are this run’s outcome, not an average, so compare policies ' +
       `with pandasim compare before drawing conclusions. ${HOW_TO_READ_CHARTS}`,
-    tables: [{ heading: 'Key results', note: 'Outcome of this run.', table: runKeyTable(run) }],
+    tables: [
+      { heading: 'Key results', note: 'Outcome of this run.', table: runKeyTable(run) },
+      ...faultTables(run),
+    ],
     charts,
   });
 }

@@ -66,7 +66,6 @@ export function runKeyTable(run: RunSummary): KeyTable {
       ...run.workflows.map((w) => [`makespan of ${w.name} (${hour.unit})`, formatMetric(w.makespan, hour)]),
       ['simulated time (h)', formatMetric(run.simulatedTime, hour)],
       ['events processed', num(run.eventsProcessed)],
-      ['wall time (s)', num(run.wallSeconds)],
     ],
   };
 }

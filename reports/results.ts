@@ -52,7 +52,6 @@ export const runSummarySchema: z.ZodType<RunSummary> = z.object({
   seed: z.number().int(),
   simulatedTime: seconds,
   horizon: seconds,
-  wallSeconds: seconds,
   eventsProcessed: count,
   workflows: z.array(
     z.object({
@@ -110,6 +109,34 @@ export const runSummarySchema: z.ZodType<RunSummary> = z.object({
   shareUsage: timeSeries,
   waitSamples: z.record(z.string(), z.array(z.number())),
   transferSamples: z.array(z.number()),
+  provenance: z
+    .object({ scenarioHash: z.string(), version: z.string(), gitRevision: z.string().nullable() })
+    .optional(),
+  partial: z.literal(true).optional(),
+  faults: z
+    .array(
+      z.object({
+        kind: z.string(),
+        target: z.string(),
+        origin: z.enum(['scheduled', 'sudden']),
+        start: seconds,
+        end: seconds,
+        jobsKilled: count,
+        jobsRetried: count,
+        jobsFailed: count,
+        jobsRecovered: count,
+        cpuHoursLost: z.number().nonnegative(),
+        gpuHoursLost: z.number().nonnegative(),
+        transferAttemptsFailed: count,
+        transfersFailed: count,
+        globusFileFaults: count,
+        submissionsBlocked: count,
+        delayHours: z.number().nonnegative().nullable(),
+        delayBasis: z.string().nullable(),
+        restartWaitHours: z.number().nonnegative(),
+      }),
+    )
+    .optional(),
 });
 
 const estimate = z.object({ mean: z.number(), low: z.number(), high: z.number(), n: count });
@@ -127,7 +154,6 @@ export const comparisonSummarySchema: z.ZodType<ComparisonSummary> = z.object({
     }),
   ),
   differences: z.array(z.object({ policy: z.string(), baseline: z.string(), metric: z.string(), estimate })),
-  wallSeconds: seconds,
 });
 
 export type Results =

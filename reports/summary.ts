@@ -3,7 +3,13 @@
  * `comparison.json` (architecture.md "Metrics contract"). Reports are built from these files alone, so
  * `pandasim report DIR` can rebuild a report long after the runs. Times are simulated seconds from the
  * scenario start, sizes bytes, money USD.
+ *
+ * Nothing here depends on the machine or the moment: the same scenario, policy, seed and code give the same
+ * bytes anywhere (issue #9). Wall-clock time is the commands' business (they print it and write it to
+ * `timing.json` beside these files).
  */
+
+import type { FaultSummary } from './fault-summary.ts';
 
 export const SUMMARY_VERSION = 1;
 
@@ -114,7 +120,6 @@ export interface RunSummary {
   /** Simulated time reached, s (the horizon, or earlier when everything ended). */
   readonly simulatedTime: number;
   readonly horizon: number;
-  readonly wallSeconds: number;
   readonly eventsProcessed: number;
   readonly workflows: readonly WorkflowSummary[];
   readonly jobClasses: readonly JobClassSummary[];
@@ -134,6 +139,21 @@ export interface RunSummary {
   /** Queue-wait and transfer-time samples for CDFs, at most a few thousand each (seeded reservoir). */
   readonly waitSamples: Readonly<Record<string, readonly number[]>>;
   readonly transferSamples: readonly number[];
+  /** Where the result came from: enough, with the policy and seed, to run it again. */
+  readonly provenance?: Provenance;
+  /** Present when the run was interrupted before its end: the figures cover `simulatedTime` only. */
+  readonly partial?: true;
+  /** What each injected fault cost (reports/fault-summary.ts); absent or empty when the scenario has none. */
+  readonly faults?: readonly FaultSummary[];
+}
+
+export interface Provenance {
+  /** `sha256:<hex>` of the scenario as loaded, referenced files included (scenarios/provenance.ts). */
+  readonly scenarioHash: string;
+  /** pandasim's version (package.json). */
+  readonly version: string;
+  /** The git commit that ran it, `+dirty` with uncommitted changes; null outside a git checkout. */
+  readonly gitRevision: string | null;
 }
 
 /** A mean over seeds with its 95 % Student-t confidence interval. */
@@ -169,5 +189,4 @@ export interface ComparisonSummary {
   readonly baseline: string;
   readonly policies: readonly PolicyResult[];
   readonly differences: readonly PairedDifference[];
-  readonly wallSeconds: number;
 }

@@ -29,12 +29,27 @@ export interface CompareOptions {
   readonly parallel?: number;
   /** Told after each run. */
   readonly onRun?: (run: RunSummary, done: number, total: number) => void;
+  /** Stops the comparison (Ctrl-C): it then rejects with `ComparisonInterrupted` and nothing is compared. */
+  readonly signal?: AbortSignal;
+}
+
+/** The signal stopped a comparison before all its runs were done. */
+export class ComparisonInterrupted extends Error {
+  constructor(
+    readonly done: number,
+    readonly total: number,
+  ) {
+    super(`interrupted after ${done} of ${total} runs`);
+    this.name = 'ComparisonInterrupted';
+  }
 }
 
 export interface Comparison {
   readonly comparison: ComparisonSummary;
   /** Every run, by policy then seed. */
   readonly runs: RunSummary[];
+  /** Wall-clock seconds the comparison took (not part of the results: see reports/summary.ts). */
+  readonly wallSeconds: number;
 }
 
 /** File name of a run under `runs/`: policy and seed, sortable. */
@@ -70,7 +85,6 @@ export function summarizeComparison(
   policies: readonly string[],
   seeds: readonly number[],
   runs: readonly RunSummary[],
-  wallSeconds: number,
 ): ComparisonSummary {
   const byPolicy = new Map(policies.map((p) => [p, seeds.map((seed) => find(runs, p, seed))]));
   const values = new Map([...byPolicy].map(([p, rs]) => [p, rs.map((r) => comparedMetrics(r))] as const));
@@ -96,7 +110,6 @@ export function summarizeComparison(
     baseline,
     policies: results,
     differences,
-    wallSeconds,
   };
 }
 
@@ -125,7 +138,7 @@ export function summarizeRevisionComparison(
     ...seeds.map((seed) => find(current, p, seed)),
   ]);
   const names = policies.flatMap((p) => [atRevision(p, ref), p]);
-  const base = summarizeComparison(scenario, names, seeds, runs, wallSeconds);
+  const base = summarizeComparison(scenario, names, seeds, runs);
   const values = new Map(names.map((n) => [n, seeds.map((seed) => comparedMetrics(find(runs, n, seed)))]));
   const keys = base.policies[0] === undefined ? [] : Object.keys(base.policies[0].metrics);
   const differences: PairedDifference[] = policies.flatMap((p) =>
@@ -135,7 +148,7 @@ export function summarizeRevisionComparison(
       return { policy: p, baseline: atRevision(p, ref), metric, estimate: paired(a, b) };
     }),
   );
-  return { comparison: { ...base, baseline: atRevision(policies[0], ref), differences }, runs };
+  return { comparison: { ...base, baseline: atRevision(policies[0], ref), differences }, runs, wallSeconds };
 }
 
 function paired(a: readonly number[], b: readonly number[]): Estimate {
@@ -161,19 +174,23 @@ export async function compareScenario(options: CompareOptions): Promise<Comparis
   );
   const runs: RunSummary[] = [];
   // The first failure ends the comparison: the pool takes no more runs and it is thrown.
-  await withRunPool(requests, options.parallel ?? availableParallelism(), async (request, run) => {
-    const summary = await run(request);
-    runs.push(summary);
-    options.onRun?.(summary, runs.length, requests.length);
-  });
+  try {
+    await withRunPool(
+      requests,
+      options.parallel ?? availableParallelism(),
+      async (request, run) => {
+        const summary = await run(request);
+        runs.push(summary);
+        options.onRun?.(summary, runs.length, requests.length);
+      },
+      options.signal,
+    );
+  } catch (error) {
+    if (!options.signal?.aborted) throw error;
+  }
+  if (options.signal?.aborted) throw new ComparisonInterrupted(runs.length, requests.length);
   const ordered = options.policies.flatMap((p) => options.seeds.map((s) => find(runs, p, s)));
   const scenario = ordered[0]?.scenario ?? '';
-  const comparison = summarizeComparison(
-    scenario,
-    options.policies,
-    options.seeds,
-    ordered,
-    (performance.now() - start) / 1000,
-  );
-  return { comparison, runs: ordered };
+  const comparison = summarizeComparison(scenario, options.policies, options.seeds, ordered);
+  return { comparison, runs: ordered, wallSeconds: (performance.now() - start) / 1000 };
 }

@@ -4,8 +4,7 @@
  * compare` writes them — and `DIR/merged/index.json`, every variant's policies with their metrics.
  *
  * The output depends on the cells alone, never on the order they finished or which shard ran them, so a
- * merge of shards equals the merge of the same cells run at once, apart from the wall times. A variant's
- * `wallSeconds` is its runs' summed: the cells ran apart, perhaps on many nodes, so no wall clock spans them.
+ * merge of shards equals the merge of the same cells run at once, byte for byte.
  */
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../reports/files.ts';
@@ -77,8 +76,7 @@ export async function mergeSweep(dir: string): Promise<SweepIndex> {
       seeds.map((seed) => byId.get(cellId(variant.id, policy, seed))!),
     );
     const runs = readAll(dir, cells);
-    const wallSeconds = runs.reduce((total, run) => total + run.wallSeconds, 0);
-    const comparison = summarizeComparison(runs[0].scenario, policies, seeds, runs, wallSeconds);
+    const comparison = summarizeComparison(runs[0].scenario, policies, seeds, runs);
     const out = join(dir, 'merged', variant.id);
     for (const run of runs) writeJsonAtomic(join(out, 'runs', runFileName(run.policy, run.seed)), run);
     writeJsonAtomic(join(out, 'comparison.json'), comparison);

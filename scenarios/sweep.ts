@@ -83,6 +83,8 @@ export interface SweepOptions {
   readonly parallel?: number;
   /** Told after each cell run now, done or failed (`done` counts both). */
   readonly onCell?: (cell: SweepCell, done: number, total: number) => void;
+  /** Stops the sweep (Ctrl-C): the cells under way are dropped, the finished ones stay for `resume`. */
+  readonly signal?: AbortSignal;
 }
 
 export interface SweepRun {
@@ -91,6 +93,8 @@ export interface SweepRun {
   readonly ran: readonly string[];
   /** Cells of this shard found done (with `resume`). */
   readonly skipped: readonly string[];
+  /** The signal stopped it: cells of this shard are left to run (`resume` runs them). */
+  readonly interrupted: boolean;
 }
 
 /** Cells that failed, after the others have run; their messages say why. */
@@ -273,25 +277,34 @@ export async function runSweep(options: SweepOptions): Promise<SweepRun> {
   const ran = new Set<string>();
   const failed: string[] = [];
   let finished = 0;
-  await withRunPool(todo, options.parallel ?? availableParallelism(), async (cell, run) => {
-    try {
-      const summary = await run({
-        scenarioFile: sweep.scenarioFile,
-        scenarioText: sweep.texts.get(cell.variant),
-        policy: cell.policy,
-        seed: cell.seed,
-      });
-      writeJsonAtomic(cellFile(options.out, cell.id), summary);
-      ran.add(cell.id);
-    } catch (error) {
-      failed.push(`${cell.id}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    options.onCell?.(cell, ++finished, todo.length);
-  });
-  if (failed.length > 0) throw new CellsFailedError(failed.sort(), todo.length);
+  await withRunPool(
+    todo,
+    options.parallel ?? availableParallelism(),
+    async (cell, run) => {
+      try {
+        const summary = await run({
+          scenarioFile: sweep.scenarioFile,
+          scenarioText: sweep.texts.get(cell.variant),
+          policy: cell.policy,
+          seed: cell.seed,
+        });
+        writeJsonAtomic(cellFile(options.out, cell.id), summary);
+        ran.add(cell.id);
+      } catch (error) {
+        // A cell cut short by the signal did not fail: it is left for `resume`.
+        if (options.signal?.aborted) return;
+        failed.push(`${cell.id}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      options.onCell?.(cell, ++finished, todo.length);
+    },
+    options.signal,
+  );
+  const interrupted = options.signal?.aborted ?? false;
+  if (failed.length > 0 && !interrupted) throw new CellsFailedError(failed.sort(), todo.length);
   return {
     manifest,
     ran: todo.filter((c) => ran.has(c.id)).map((c) => c.id),
     skipped: mine.filter((c) => done.has(c.id)).map((c) => c.id),
+    interrupted,
   };
 }

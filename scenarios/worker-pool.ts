@@ -73,17 +73,24 @@ class PoolThread {
 
 /**
  * Calls `task` for each item, in order, as threads of the `size` come free; a task gets its thread's `run`.
- * Resolves when all tasks have (a task handles its own failures); the threads are then ended.
+ * Resolves when all tasks have (a task handles its own failures); the threads are then ended. When `signal`
+ * aborts (Ctrl-C), no more items are taken and the threads end at once: the runs under way reject.
  */
 export async function withRunPool<T>(
   items: readonly T[],
   size: number,
   task: (item: T, run: (request: RunRequest) => Promise<RunSummary>) => Promise<void>,
+  signal?: AbortSignal,
 ): Promise<void> {
   const threads = Array.from({ length: Math.max(1, Math.min(size, items.length)) }, () => new PoolThread());
   let next = 0;
-  // Set when a task threw: the other threads take no more items.
-  let stopped = false;
+  // Set when a task threw or the signal aborted: the threads take no more items.
+  let stopped = signal?.aborted ?? false;
+  const abort = () => {
+    stopped = true;
+    for (const thread of threads) void thread.close();
+  };
+  signal?.addEventListener('abort', abort, { once: true });
   try {
     await Promise.all(
       threads.map(async (thread) => {
@@ -91,6 +98,7 @@ export async function withRunPool<T>(
       }),
     );
   } finally {
+    signal?.removeEventListener('abort', abort);
     stopped = true;
     await Promise.all(threads.map((t) => t.close()));
   }

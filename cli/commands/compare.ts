@@ -16,6 +16,7 @@ import { readResults } from '../../reports/results.ts';
 import type { RunSummary } from '../../reports/summary.ts';
 import {
   compareScenario,
+  ComparisonInterrupted,
   runFileName,
   summarizeRevisionComparison,
   type Comparison,
@@ -23,6 +24,7 @@ import {
 import { checkoutRevision, RevisionError } from '../revision.ts';
 import { InputError } from '../errors.ts';
 import { Progress } from '../progress.ts';
+import { Interrupt } from '../interrupt.ts';
 import { policyListInput, scenarioInput, seedsInput } from '../scenario-input.ts';
 
 export interface CompareArgs {
@@ -88,11 +90,14 @@ function revisionRuns(
   }
 }
 
-/** Runs the comparison and writes everything under `out`; returns the markdown summary. */
+/**
+ * Runs the comparison and writes everything under `out`; returns the markdown summary, or undefined when a
+ * signal stopped it (and nothing was written).
+ */
 export async function compareAndWrite(
   args: CompareArgs,
   defaultOut: (name: string) => string,
-): Promise<string> {
+): Promise<string | undefined> {
   const { file, scenario } = scenarioInput(args.scenario);
   const policies = args.policies === undefined ? [...scenario.policies] : policyListInput(args.policies);
   const seeds = seedsInput(args.seeds, scenario.seeds);
@@ -103,13 +108,28 @@ export async function compareAndWrite(
   const progress = new Progress(`${scenario.name}`, args.quiet || args.json);
   const total = policies.length * seeds.length;
   progress.update(0, `0/${total} runs`);
-  let result: Comparison = await compareScenario({
-    scenarioFile: file,
-    policies,
-    seeds,
-    parallel: args.parallel,
-    onRun: (_run, done) => progress.update(done / total, `${done}/${total} runs`),
-  });
+  const interrupt = new Interrupt();
+  let result: Comparison;
+  try {
+    result = await compareScenario({
+      scenarioFile: file,
+      policies,
+      seeds,
+      parallel: args.parallel,
+      onRun: (_run, done) => progress.update(done / total, `${done}/${total} runs`),
+      signal: interrupt.signal,
+    });
+  } catch (error) {
+    if (!(error instanceof ComparisonInterrupted)) throw error;
+    progress.done();
+    process.exitCode = interrupt.exitCode;
+    console.error(
+      `pandasim: interrupted by ${interrupt.signalName} after ${error.done} of ${error.total} runs: nothing written`,
+    );
+    return undefined;
+  } finally {
+    interrupt.dispose();
+  }
   progress.done();
   if (args.against !== undefined) {
     const log = (line: string) => {
@@ -124,12 +144,14 @@ export async function compareAndWrite(
       seeds,
       result.runs,
       revision,
-      result.comparison.wallSeconds,
+      result.wallSeconds,
     );
   }
   const { comparison, runs } = result;
   for (const run of runs) writeJsonAtomic(join(out, 'runs', runFileName(run.policy, run.seed)), run);
   writeJsonAtomic(join(out, 'comparison.json'), comparison);
+  // The one output that depends on the machine: kept apart so that the results are the same bytes anywhere.
+  writeJsonAtomic(join(out, 'timing.json'), { wallSeconds: result.wallSeconds, runs: runs.length });
   await writeComparisonReport(out, comparison, runs);
   if (args.json) console.log(JSON.stringify(comparison, null, 2));
   return comparisonMarkdown(comparison);
@@ -163,6 +185,6 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       ),
   handler: async (args) => {
     const markdown = await compareAndWrite(args, (name) => join('results', name, 'compare'));
-    if (!args.json) console.log(markdown);
+    if (!args.json && markdown !== undefined) console.log(markdown);
   },
 };

@@ -27,6 +27,7 @@ export const demoCommand: CommandModule<object, DemoArgs> = {
       { scenario: 'ml-detector-sim-small', seeds: args.seeds, out: args.out, quiet: args.quiet, json: false },
       () => args.out,
     );
+    if (markdown === undefined) return;
     console.log(markdown);
     console.log(`\nreport: ${args.out}/report.html`);
     const summaryFile = process.env.GITHUB_STEP_SUMMARY;

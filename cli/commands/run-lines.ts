@@ -3,10 +3,11 @@ import type { RunSummary } from '../../reports/summary.ts';
 
 const hours = (s: number | null) => (s === null ? 'not done' : `${(s / 3600).toFixed(1)} h`);
 
-export function runLines(run: RunSummary): string[] {
+export function runLines(run: RunSummary, wallSeconds: number): string[] {
   const lines = [
     `${run.scenario} / ${run.policy} / seed ${run.seed}: ${(run.simulatedTime / 3600).toFixed(1)} h simulated in ` +
-      `${run.wallSeconds.toFixed(1)} s (${run.eventsProcessed.toLocaleString('en-US')} events)`,
+      `${wallSeconds.toFixed(1)} s (${run.eventsProcessed.toLocaleString('en-US')} events)` +
+      (run.partial ? ' — PARTIAL: interrupted' : ''),
   ];
   for (const w of run.workflows) {
     lines.push(`  workflow ${w.name}: makespan ${hours(w.makespan)}`);

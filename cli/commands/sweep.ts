@@ -19,6 +19,7 @@ import {
 } from '../../scenarios/sweep.ts';
 import { EXIT_FAILED, InputError } from '../errors.ts';
 import { Progress } from '../progress.ts';
+import { Interrupt } from '../interrupt.ts';
 import { sbatchScript, slurmLogFile, slurmScriptFile, submitSlurm, type Submitted } from '../slurm.ts';
 import { mergedLines, mergeInput, metricInput } from './merge.ts';
 
@@ -92,6 +93,7 @@ function checkEngineOptions(args: SweepArgs): void {
 async function sweepLocal(args: SweepArgs, out: string): Promise<string> {
   const shard = args.shard === undefined ? undefined : shardInput(args.shard);
   const progress = new Progress(basename(args.file), args.quiet);
+  const interrupt = new Interrupt();
   const result = await input(() =>
     runSweep({
       file: args.file,
@@ -100,9 +102,18 @@ async function sweepLocal(args: SweepArgs, out: string): Promise<string> {
       shard,
       parallel: args.parallel,
       onCell: (_cell, done, total) => progress.update(done / total, `${done}/${total} cells`),
+      signal: interrupt.signal,
     }),
-  );
+  ).finally(() => interrupt.dispose());
   progress.done();
+  if (result.interrupted) {
+    process.exitCode = interrupt.exitCode;
+    return (
+      `interrupted by ${interrupt.signalName}: ${result.ran.length} cells run now, ${result.skipped.length} ` +
+      `done before; the cells under way were dropped. To go on: pandasim sweep ${args.file} --out ${out} --resume` +
+      (shard === undefined ? '' : ` --shard ${args.shard}`)
+    );
+  }
   const total = result.manifest.cells.length;
   const mine = result.ran.length + result.skipped.length;
   const lines = [

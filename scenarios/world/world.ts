@@ -33,6 +33,9 @@ import {
   type WorkflowTask,
 } from '../../models/workflow/workflow.ts';
 import { BackgroundLoad, backgroundTask } from '../../models/workload/background.ts';
+import type { JobRecord } from '../../models/workload/job-records.ts';
+import { JobRecordRecorder } from '../../models/workload/job-record-recorder.ts';
+import { TraceReplay } from '../../models/workload/trace-replay.ts';
 import { PriorityMassage } from '../../models/server/priority-massage.ts';
 import { SUMMARY_VERSION, type RunSummary, type TaskSummary } from '../../reports/summary.ts';
 import type { PlacementContext, PlacementPolicy, Route } from '../policies/policy.ts';
@@ -40,6 +43,10 @@ import type { Scenario } from '../scenario.ts';
 import { buildCatalog, scoreQueue, type Catalog, type ResourceInfo } from './catalog.ts';
 import { estimateTask } from './estimate.ts';
 import { RunMetrics, SAMPLE_SIZE } from './metrics.ts';
+import { RunInvariants } from './invariants.ts';
+import { scenarioHash, toolProvenance } from '../provenance.ts';
+import { RuntimeProvider } from '../../models/provider/runtime-provider.ts';
+import type { ProviderWorker } from '../../models/provider/worker-runtime.ts';
 import { Reservoir } from '../../sim/stats/reservoir.ts';
 import { buildPlatform, type BuiltPlatform } from './platform.ts';
 import { FuncxRoute } from './routes/funcx-route.ts';
@@ -47,9 +54,13 @@ import { LocalFirstRoute } from './routes/local-first-route.ts';
 import { PandaTaskRoute, type WorkflowJob } from './routes/panda-route.ts';
 import { TaskRun } from './task-run.ts';
 import { WorkflowData } from './workflow-data.ts';
+import type { FaultLedger } from './fault-ledger.ts';
+import { injectFaults } from './faults.ts';
 
 /** Metrics sampling period of the time series, s. */
 export const SAMPLE_PERIOD = 600;
+/** Simulated time `runInterruptible` runs between two looks at its signal, s. */
+const RUN_SLICE = 3600;
 /** Attempts a PanDA job gets (JEDI's `maxAttempt`; the task default is 3 [R]). */
 export const MAX_ATTEMPTS = 3;
 /** Causes after which a checkpointing payload resumes from its last checkpoint. */
@@ -63,6 +74,8 @@ export interface RunOptions {
   readonly progress?: (now: number, horizon: number) => void;
   /** Receives one CSV line per job transition (EVENT_LOG_HEADER's columns), when the caller wants the log. */
   readonly eventLog?: (line: string) => void;
+  /** Receives each ended job attempt as a PanDA job record (models/workload/job-record-recorder.ts). */
+  readonly jobRecords?: (record: JobRecord) => void;
 }
 
 /** Columns of the event log: one row per insert or move of a PanDA job. */
@@ -87,12 +100,18 @@ export class World {
   readonly platform: BuiltPlatform;
   readonly mover: DataMover;
   readonly metrics: RunMetrics;
+  readonly invariants: RunInvariants;
   readonly workflows: Workflow[] = [];
+  /** The scenario's job-record traces being replayed; undefined without traces. */
+  readonly traces: TraceReplay | undefined;
+  private readonly records: JobRecordRecorder | undefined;
   private readonly shareTree: ShareTree;
   private readonly data: WorkflowData;
   private readonly runs = new Map<WorkflowTask, TaskRun>();
   private readonly taskClass = new Map<number, string>();
   private readonly live = new Map<number, LiveJob>();
+  /** What the scenario's faults cost; undefined without faults. */
+  private readonly faults: FaultLedger | undefined;
   private readonly pandaRoute: PandaTaskRoute;
   private readonly funcxRoutes = new Map<string, FuncxRoute>();
   private readonly localRoutes = new Map<string, LocalFirstRoute>();
@@ -154,6 +173,19 @@ export class World {
       this.shareTree.leafNames,
     );
     this.data = new WorkflowData(this.sim, this.mover, this.metrics);
+    this.invariants = new RunInvariants({
+      sim: this.sim,
+      server: this.server,
+      network,
+      mover: this.mover,
+      metrics: this.metrics,
+      resources: this.catalog.resources,
+      providers: new Map(
+        [...this.platform.providers].filter(
+          (entry): entry is [string, RuntimeProvider<ProviderWorker>] => entry[1] instanceof RuntimeProvider,
+        ),
+      ),
+    });
 
     this.jedi = new Jedi(this.sim, this.streams, {
       server: this.server,
@@ -168,6 +200,14 @@ export class World {
       () => this.jedi.nextTaskID(),
     );
     this.server.observe((t) => this.onTransition(t));
+    if (options.jobRecords !== undefined) {
+      this.records = new JobRecordRecorder({
+        sink: options.jobRecords,
+        replayed: (id) => this.traces?.recordOf(id),
+        corepower: (queue) => corepower[queue],
+      });
+      this.server.observe(this.records.observe);
+    }
     // The analysis watchdog's user-priority massage (fairshare.md §3.3): its loop of 300 s under a 6-minute
     // lock runs it every 10 min; job heartbeats (every 30 min) keep running jobs in the last hour's usage.
     new PriorityMassage(this.server, this.sim, { periodS: 600, heartbeatS: 1800 }).start();
@@ -181,6 +221,27 @@ export class World {
         submit: (input) => this.submitToJedi({ ...input, spec: { ...input.spec, includedSite: gridQueues } }),
       },
     });
+    if (scenario.traces !== undefined) {
+      const queues = this.catalog.world.queues;
+      this.traces = new TraceReplay(this.sim, {
+        specs: scenario.traces,
+        sites: this.catalog.resources
+          .filter((r) => r.kind === 'grid')
+          .map((r) => ({ ...r, queues: queues.filter((q) => r.pandaQueues.includes(q.sitename)) })),
+        resourceTypes: this.catalog.world.resourceTypes,
+        maxAttempts: MAX_ATTEMPTS,
+        submitJob: (job) => this.server.submit(job),
+        observe: (observer) => this.server.observe(observer),
+        newTask: (jobClass) => {
+          const id = this.jedi.nextTaskID();
+          this.taskClass.set(id, jobClass);
+          return id;
+        },
+        // Like the background, a brokered trace stays on the grid queues.
+        submitTask: (input) =>
+          this.submitToJedi({ ...input, spec: { ...input.spec, includedSite: gridQueues } }),
+      });
+    }
     if ((scenario.warmStart ?? 0) > 0) this.sim.at(0, () => this.warmStart(scenario.warmStart ?? 0));
     for (const spec of scenario.workflows) {
       const workflow = new Workflow(spec, this.sim, (task) => this.executorOf(task), {
@@ -197,6 +258,24 @@ export class World {
       this.openWorkflows++;
       this.sim.at(spec.submitAt, () => workflow.submit());
     }
+    this.faults =
+      scenario.faults !== undefined && scenario.faults.length > 0
+        ? injectFaults(
+            {
+              sim: this.sim,
+              streams: this.streams,
+              horizon: scenario.horizon,
+              server: this.server,
+              jedi: this.jedi,
+              catalog: this.catalog,
+              platform: this.platform,
+              network,
+              globus,
+              mover: this.mover,
+            },
+            scenario.faults,
+          )
+        : undefined;
     for (const harvester of this.platform.harvesters) harvester.start();
     this.sim.schedule(SAMPLE_PERIOD, () => this.sample());
   }
@@ -211,11 +290,33 @@ export class World {
 
   /** Runs to the end of the workflows or the horizon; returns the summary. */
   run(): RunSummary {
-    const wallStart = performance.now();
     // Without workflows (a background-only scenario) the run lasts the horizon.
     this.sim.run(this.options.scenario.horizon);
+    return this.end(false);
+  }
+
+  /**
+   * `run` in slices of simulated time with the event loop free in between, so that a signal (Ctrl-C) can stop
+   * it: then the run ends where it was and its summary says `partial`. The same events run in the same order
+   * as in `run`, so an uninterrupted run gives the same summary.
+   */
+  async runInterruptible(signal: AbortSignal): Promise<RunSummary> {
+    const horizon = this.options.scenario.horizon;
+    const allEnded = () => this.workflows.length > 0 && this.openWorkflows === 0;
+    while (this.sim.now < horizon && !allEnded()) {
+      this.sim.run(Math.min(horizon, this.sim.now + RUN_SLICE));
+      await new Promise((resolve) => setImmediate(resolve));
+      if (signal.aborted) return this.end(true);
+    }
+    return this.end(false);
+  }
+
+  private end(partial: boolean): RunSummary {
     this.metrics.sample();
-    return this.summary((performance.now() - wallStart) / 1000);
+    this.invariants.checkAll();
+    const summary = this.summary();
+    this.invariants.checkTotals(summary.jobClasses);
+    return partial ? { ...summary, partial } : summary;
   }
 
   /**
@@ -381,10 +482,12 @@ export class World {
 
   private submitToJedi(input: JediTaskInput): JediTaskHandle {
     this.taskClass.set(input.spec.jediTaskID, input.jobClass);
+    this.records?.task(input.spec.jediTaskID, input.inputBytesPerJob, input.outputBytesPerJob);
     return this.jedi.submit({
       ...input,
       onEnd: (task) => {
         this.taskClass.delete(task.jediTaskID);
+        this.records?.taskEnded(task.jediTaskID);
         input.onEnd?.(task);
       },
     });
@@ -398,7 +501,13 @@ export class World {
     }
     // JEDI inserts the job (`assigned`) before it asks for the input transfer.
     const live = this.live.get(job.PandaID);
+    // A retry JEDI brokered back to the resource of its previous attempt finds its input there already.
+    const inputThere = live?.workflow?.resource === workflowJob.resource;
     if (live !== undefined) live.workflow = workflowJob;
+    if (inputThere) {
+      done();
+      return;
+    }
     // A copy that failed every attempt is counted by the mover (`transfersFailed`); the job is activated
     // anyway, as PanDA's would be once Rucio gives up on the rule, and runs on what reached the site.
     this.data.stageIn(workflowJob.run, workflowJob.resource, () => done());
@@ -500,7 +609,11 @@ export class World {
     live.workflow?.run.started(at);
   }
 
-  /** A killed attempt of a checkpointing workflow job resumes with the work left after its last checkpoint. */
+  /**
+   * A killed attempt of a checkpointing workflow job resumes with the work left after its last checkpoint: the
+   * work done there is recorded in the task's progress, which the payload JEDI asks again for the retry's queue
+   * reads (the spec returned here is what a retry the server keeps on the same queue would run).
+   */
   private retrySpec(job: Readonly<TableJob>, cause: string | undefined): NewJob {
     const live = this.live.get(job.PandaID);
     const w = live?.workflow;
@@ -518,11 +631,12 @@ export class World {
 
   private sample(): void {
     this.metrics.sample();
+    this.invariants.maybeCheck();
     this.options.progress?.(this.sim.now, this.options.scenario.horizon);
     this.sim.schedule(SAMPLE_PERIOD, () => this.sample());
   }
 
-  private summary(wallSeconds: number): RunSummary {
+  private summary(): RunSummary {
     const { scenario, policy, seed } = this.options;
     const now = this.sim.now;
     const liveByClass = new Map<string, number>();
@@ -556,7 +670,6 @@ export class World {
       seed,
       simulatedTime: now,
       horizon: scenario.horizon,
-      wallSeconds,
       eventsProcessed: this.sim.eventsProcessed,
       workflows: this.workflows.map((w) => ({
         name: w.name,
@@ -584,6 +697,8 @@ export class World {
       shareUsage: this.metrics.shareSeriesSummary(),
       waitSamples: this.metrics.waitSamples(),
       transferSamples: this.mover.transferSample.sorted(),
+      provenance: { scenarioHash: scenarioHash(scenario), ...toolProvenance() },
+      ...(this.faults === undefined ? {} : { faults: this.faults.summary() }),
     };
   }
 

@@ -136,7 +136,6 @@ export function makeRun(policy: Policy, seed: number): RunSummary {
     seed,
     simulatedTime: HORIZON,
     horizon: HORIZON,
-    wallSeconds: 2.5 + seed / 10,
     eventsProcessed: 120_000 + seed * 1_000,
     workflows: [
       {
@@ -271,7 +270,6 @@ export const COMPARISON: ComparisonSummary = {
       };
     }),
   ),
-  wallSeconds: 31.5,
 };
 
 /** A single run, as `pandasim run` writes it. */

@@ -89,7 +89,6 @@ describe('run markdown', () => {
       ['makespan of fastcalogan (h)', '16.08'],
       ['simulated time (h)', '48'],
       ['events processed', '121000'],
-      ['wall time (s)', '2.6'],
     ]);
   });
 

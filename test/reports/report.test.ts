@@ -66,7 +66,7 @@ describe('writeComparisonReport', () => {
 
   it('shows the scenario, policies, seeds, how to read it and the key table', () => {
     expect(html).toContain('<title>pandasim comparison: ml-detector-sim-small</title>');
-    expect(html).toContain('policies grid-only, lcf-gpu, funcx-burst (baseline grid-only); seeds 1, 2, 3;');
+    expect(html).toContain('policies grid-only, lcf-gpu, funcx-burst (baseline grid-only); seeds 1, 2, 3.');
     expect(html).toContain('<h2>How to read this report</h2>');
     expect(html).toContain('<tr><td>grid-only</td><td>29.25 <span class="ci">(28.63 – 29.87)</span></td>');
   });

@@ -10,7 +10,7 @@ import {
 import { makeRun, POLICIES, RUNS, SEEDS } from '../reports/fixtures.ts';
 
 describe('summarizeComparison', () => {
-  const c = summarizeComparison('s', POLICIES, SEEDS, RUNS, 1);
+  const c = summarizeComparison('s', POLICIES, SEEDS, RUNS);
   const makespans = (p: string) =>
     SEEDS.map((seed) => comparedMetrics(RUNS.find((r) => r.policy === p && r.seed === seed)!).makespan);
 

@@ -68,7 +68,10 @@ describe('the small ML-detector-sim scenario end to end', () => {
     const sites = Object.keys(sim.jobsPerResource);
     expect(sim.nFinished).toBe(simSpec.nJobs);
     const expectedIn = simSpec.nJobs * simSpec.inputBytesPerJob + sites.length * simSpec.sharedInputBytes;
-    expect(sim.bytesIn).toBeGreaterThanOrEqual(expectedIn - simSpec.nJobs * simSpec.inputBytesPerJob - 1);
+    // One of the sites may hold the models (the GAN task's nucleus), where neither input moves.
+    expect(sim.bytesIn).toBeGreaterThanOrEqual(
+      expectedIn - simSpec.nJobs * simSpec.inputBytesPerJob - simSpec.sharedInputBytes - 1,
+    );
     expect(sim.bytesIn).toBeLessThanOrEqual(expectedIn + 1);
     expect(sim.bytesIn % (0.1 * GB)).toBeLessThan(1);
     // What the tasks counted is what crossed the links.
@@ -80,7 +83,7 @@ describe('the small ML-detector-sim scenario end to end', () => {
   it('gives identical results for the same seed, and other results for another seed', () => {
     const a = run('funcx-gateway', 2);
     const b = runWorld({ scenario: small, policy: policyByName('funcx-gateway'), seed: 2 });
-    const strip = (s: RunSummary) => JSON.stringify({ ...s, wallSeconds: 0 });
+    const strip = (s: RunSummary) => JSON.stringify(s);
     expect(strip(b)).toBe(strip(a));
     expect(strip(run('funcx-gateway', 3))).not.toBe(strip(a));
   });
