@@ -161,7 +161,8 @@ function figureHtml({ chart, svg, vega }: RenderedChart): string {
   ].join('\n');
 }
 
-interface Page {
+/** One report page: title, facts, how to read it, key tables and charts (also the calibration's page). */
+export interface Page {
   readonly title: string;
   readonly facts: string;
   readonly howToRead: string;
@@ -169,7 +170,7 @@ interface Page {
   readonly charts: readonly RenderedChart[];
 }
 
-function pageHtml(page: Page): string {
+export function pageHtml(page: Page): string {
   const tables = page.tables.flatMap((t) => [
     `<h2>${escapeHtml(t.heading)}</h2>`,
     `<p>${escapeHtml(t.note)}</p>`,

@@ -20,7 +20,7 @@ import {
   taskTable,
 } from './tables.ts';
 
-async function renderCharts(charts: readonly Chart[]): Promise<RenderedChart[]> {
+export async function renderCharts(charts: readonly Chart[]): Promise<RenderedChart[]> {
   const rendered: RenderedChart[] = [];
   for (const chart of charts) {
     rendered.push({ chart, svg: await renderSvg(chart.spec, chart.id), vega: compileToVega(chart.spec) });

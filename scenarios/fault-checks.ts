@@ -35,6 +35,8 @@ interface Known {
   readonly hpc: string[];
   readonly funcx: string[];
   readonly resources: string[];
+  /** The resources a Harvester instance serves: all but the local ones. */
+  readonly harvested: string[];
   readonly regions: string[];
   readonly links: Set<string>;
   readonly machineOf: Map<string, string>;
@@ -65,12 +67,14 @@ function known(platform: Entry): Known {
         isEntry(s) && typeof s.region === 'string' ? [s.region] : [],
       )
     : [];
+  const harvested = [...grid, ...hpc, ...funcx, ...namesOf(platform, 'cloud')];
   return {
     grid,
     gridRegions,
     hpc,
     funcx,
-    resources: [...grid, ...hpc, ...funcx, ...namesOf(platform, 'cloud'), ...namesOf(platform, 'local')],
+    resources: [...harvested, ...namesOf(platform, 'local')],
+    harvested,
     regions: Array.isArray(network.regions)
       ? network.regions.flatMap((r: unknown) => (isEntry(r) && typeof r.name === 'string' ? [r.name] : []))
       : [],
@@ -185,10 +189,7 @@ export function checkFaults(faults: unknown, platform: unknown, place: Place, ct
             ctx,
           );
         } else {
-          const harvested = k.resources.filter(
-            (r) => !namesOf(isEntry(platform) ? platform : {}, 'local').includes(r),
-          );
-          checkNames(fault.resource, harvested, 'a resource Harvester serves', place, at('resource'), ctx);
+          checkNames(fault.resource, k.harvested, 'a resource Harvester serves', place, at('resource'), ctx);
         }
         break;
       case 'transfer-faults':

@@ -2,10 +2,9 @@
  * `pandasim run SCENARIO`: one policy, one seed. Writes summary.json (the metrics contract), the report with
  * its tables and charts, and prints a short summary.
  */
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { writeJsonAtomic } from '../../reports/files.ts';
+import { AtomicFileStream, writeJsonAtomic } from '../../reports/files.ts';
 import { writeRunReport } from '../../reports/report.ts';
 import { EVENT_LOG_HEADER, World } from '../../scenarios/world/world.ts';
 import { JobRecordFile } from '../../models/workload/job-records.ts';
@@ -24,42 +23,6 @@ interface RunArgs {
   json: boolean;
   'event-log'?: string;
   'job-records'?: string;
-}
-
-/** Streams lines to `file` through a temporary file renamed at the end, so a failed run leaves no half log. */
-class LineFile {
-  private readonly temp: string;
-  private readonly fd: number;
-  private buffer: string[] = [];
-
-  constructor(private readonly file: string) {
-    mkdirSync(dirname(file), { recursive: true });
-    this.temp = `${file}.${process.pid}.tmp`;
-    this.fd = openSync(this.temp, 'w');
-  }
-
-  write(line: string): void {
-    this.buffer.push(line);
-    if (this.buffer.length >= 10_000) this.flush();
-  }
-
-  close(): void {
-    this.flush();
-    closeSync(this.fd);
-    renameSync(this.temp, this.file);
-  }
-
-  /** The run failed: the partial log goes. */
-  discard(): void {
-    closeSync(this.fd);
-    rmSync(this.temp, { force: true });
-  }
-
-  private flush(): void {
-    if (this.buffer.length === 0) return;
-    writeSync(this.fd, `${this.buffer.join('\n')}\n`);
-    this.buffer = [];
-  }
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
@@ -94,8 +57,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const policy = policyInput(args.policy);
     const out = args.out ?? join('results', scenario.name, `${policy.name}-${args.seed}`);
     const progress = new Progress(`${scenario.name} / ${policy.name}`, args.quiet || args.json);
-    const log = args['event-log'] === undefined ? undefined : new LineFile(args['event-log']);
-    log?.write(EVENT_LOG_HEADER);
+    // Streamed through a temporary file renamed at the end, so a failed run leaves no half log.
+    const log = args['event-log'] === undefined ? undefined : new AtomicFileStream(args['event-log']);
+    log?.write(`${EVENT_LOG_HEADER}\n`);
     // Job records (models/workload/job-records.ts): written as attempts end, renamed into place at the end.
     const records = args['job-records'] === undefined ? undefined : new JobRecordFile(args['job-records']);
     let summary;
@@ -106,7 +70,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
         scenario,
         policy,
         seed: args.seed,
-        eventLog: log === undefined ? undefined : (line) => log.write(line),
+        eventLog: log === undefined ? undefined : (line) => log.write(`${line}\n`),
         jobRecords: records === undefined ? undefined : (record) => records.write(record),
         progress: (now, horizon) =>
           progress.update(now / horizon, `${(now / 86_400).toFixed(1)} d simulated`),

@@ -11,7 +11,7 @@
  * at a uniformly drawn point of its run (so a failure wastes half a payload on average); a started worker dies
  * with `workerLossProbability` at a uniformly drawn point of its walltime. While the site is offline new
  * pilots wait; running ones are lost or drained (`downtimeMode`). Scenario faults reach the site through
- * `beginOutage`/`endOutage` (a sudden outage on top of its own) and `refuseWrites` (a full storage).
+ * `beginOutage`/`endOutage` (an outage on top of its own downtimes) and `refuseWrites` (a full storage).
  *
  * Random streams, per site: `site/<name>/wait` (submit latency, queue wait), `site/<name>/overheads` (pilot
  * start-up, stage-in/out), `site/<name>/failures` (payload errors, worker loss), `site/<name>/downtime`.
@@ -114,9 +114,9 @@ export class GridSite extends RuntimeProvider<ProviderWorker> {
   }
 
   /**
-   * A sudden outage from outside (a scenario fault) begins: the running workers are lost with cause
-   * 'site-downtime' whatever `downtimeMode` says, and nothing starts until `endOutage`. Returns the payloads
-   * that were running on them.
+   * An outage from outside (a scenario fault, sudden or scheduled) begins: the running workers are lost with
+   * cause 'site-downtime' whatever `downtimeMode` says, and nothing starts until `endOutage`. Returns the
+   * payloads that were running on them.
    */
   beginOutage(): LostPayload[] {
     const now = this.sim.now;

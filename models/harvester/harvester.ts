@@ -135,10 +135,6 @@ export class Harvester {
     return this.options.queues.find(({ config }) => config.queueName === queueName)?.plugin.provider;
   }
 
-  get paused(): boolean {
-    return this.outages > 0;
-  }
-
   /**
    * The instance is down (a scenario fault) until `resume`: no agent runs a cycle, so nothing is fetched,
    * submitted, monitored or reported. Workers go on at their providers and true pilots talk to the server

@@ -6,11 +6,12 @@
 // `ready` with attemptNr + 1 and failedAttempt + 1 and, while `attemptNr < maxAttempt` and
 // `failedAttempt < maxFailure`, takes it off the dataset's nFilesUsed; the retryModule rules
 // (`apply_retrial_rules`: no_retry, limit_retry, increase_memory, ...) may lower maxAttempt or raise the memory
-// first (none is modelled: every simulated failure cause is retried). The JobGenerator then reads the file again in a later pass, and the
-// job made from it goes through the job brokerage (`AtlasProdJobBroker` / `AtlasAnalJobBroker.doBrokerage`)
-// and the splitter like any other, with `attemptNr` = the file's attemptNr + 1 (`getLargestAttemptNr`). So a
-// retry lands wherever the brokerage sends it then — elsewhere when its site has gone `brokeroff`/`offline`
-// (for tasks not pinned to a site list: `includedSite` skips the status check) or its storage down.
+// first (none is modelled: every simulated failure cause is retried). The JobGenerator then reads the file
+// again in a later pass, and the job made from it goes through the job brokerage (`AtlasProdJobBroker` /
+// `AtlasAnalJobBroker.doBrokerage`) and the splitter like any other, with `attemptNr` = the file's
+// attemptNr + 1 (`getLargestAttemptNr`). So a retry lands wherever the brokerage sends it then — elsewhere
+// when its site has gone `brokeroff`/`offline` (for tasks not pinned to a site list: `includedSite` skips the
+// status check) or its storage down.
 //
 // The production brokerage has no rule against the site where the attempt failed; the analysis one marks a PQ
 // problematic for a task once the task's failed + closed jobs there over `TW_DONE_JOB_STAT` = 6 h exceed

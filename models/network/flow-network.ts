@@ -235,8 +235,9 @@ export class FlowNetwork {
   /**
    * Throws unless every link carries at most its capacity (max-min never over-allocates; a relative 1e-9 for
    * the rounding of the progressive filling), every active flow has between 0 and its bytes left, and bytes are
-   * conserved: requested = delivered + those of ended-early flows + those of live flows, with no more wasted
-   * than the ended-early flows held.
+   * conserved: requested = delivered + those of ended-early flows + those of live flows, the live ones at least
+   * those of the active flows (the rest are in their latency), with no more wasted than the ended-early flows
+   * held.
    */
   checkInvariants(): void {
     const links = this.topology.links;
@@ -247,8 +248,10 @@ export class FlowNetwork {
         throw new Error(`link ${links[l].name}: flows at ${load} B/s on a capacity of ${capacity} B/s`);
       }
     }
+    let activeBytes = 0;
     for (const r of this.active) {
       if (r === undefined) continue;
+      activeBytes += r.bytes;
       const left = this.remaining(r);
       if (!(left >= 0 && left <= r.toMove && r.toMove <= r.bytes && r.rate >= 0)) {
         throw new Error(`flow ${r.src}→${r.dst}: ${left} of ${r.toMove} bytes left at ${r.rate} B/s`);
@@ -256,10 +259,12 @@ export class FlowNetwork {
     }
     const { bytesRequested, bytesDelivered, bytesWasted } = this.stats;
     const accounted = bytesDelivered + this.bytesOfAborted + this.bytesLive;
-    if (Math.abs(bytesRequested - accounted) > 1e-9 * Math.max(1, bytesRequested) || this.bytesLive < 0) {
+    const rounding = 1e-9 * Math.max(1, bytesRequested);
+    if (Math.abs(bytesRequested - accounted) > rounding || this.bytesLive < activeBytes - rounding) {
       throw new Error(
         `bytes not conserved: ${bytesRequested} requested, ${bytesDelivered} delivered + ` +
-          `${this.bytesOfAborted} in flows ended early + ${this.bytesLive} in live flows`,
+          `${this.bytesOfAborted} in flows ended early + ${this.bytesLive} in live flows ` +
+          `(${activeBytes} of them in active flows)`,
       );
     }
     if (bytesWasted > this.bytesOfAborted * (1 + 1e-12)) {

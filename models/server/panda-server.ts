@@ -82,7 +82,10 @@ export interface PandaServerOptions {
   readonly corepower?: Readonly<Record<string, number>>;
   /** `jobdispatch.SLOPPY_DISPATCH_RATIO`; unset or 0 means the server default. */
   readonly sloppyDispatchRatio?: number | null;
-  /** Attempts a job gets: a failed attempt below it is activated again with attemptNr + 1 (JEDI's retry). */
+  /**
+   * Attempts a job gets: a failed attempt below it is retried with attemptNr + 1, here on its queue or by
+   * JEDI after a new brokerage (`delegateRetries`).
+   */
   readonly maxAttempts?: number;
   /** Refresh period of the share statistics, s (default: the minutely JOBS_SHARE_STATS rebuild). */
   readonly shareRefreshS?: number;

@@ -16,10 +16,11 @@
  * - `hs06sec` is the job's CPU work in HS06·s. PanDA fills it from the wall time (`JobUtils.getHS06sec`:
  *   (end − start) × corepower × cores); the simulator's export writes the work its payload carried.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
+import { AtomicFileStream } from '../../reports/files.ts';
 
 /** One job attempt as a record of the job tables; times in seconds since the Unix epoch (UTC). */
 export interface JobRecord {
@@ -432,49 +433,30 @@ export function recordRow(r: JobRecord): Record<(typeof JOB_RECORD_COLUMNS)[numb
  * `{"jobs": [...]}`), through a temporary file renamed on `close`, so a failed run leaves no half file.
  */
 export class JobRecordFile {
-  private readonly temp: string;
-  private readonly fd: number;
+  private readonly out: AtomicFileStream;
   private readonly csv: boolean;
-  private buffer: string[] = [];
-  private count = 0;
+  private first = true;
 
-  constructor(private readonly file: string) {
-    mkdirSync(dirname(file), { recursive: true });
-    this.temp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  constructor(file: string) {
+    this.out = new AtomicFileStream(file);
     this.csv = isCsvFile(file);
-    this.fd = openSync(this.temp, 'w');
-    writeSync(this.fd, this.csv ? stringify([[...JOB_RECORD_COLUMNS]]) : '{"jobs": [\n');
-  }
-
-  /** Records written so far. */
-  get written(): number {
-    return this.count;
+    this.out.write(this.csv ? stringify([[...JOB_RECORD_COLUMNS]]) : '{"jobs": [\n');
   }
 
   write(record: JobRecord): void {
     const row = recordRow(record);
-    if (this.csv) this.buffer.push(stringify([JOB_RECORD_COLUMNS.map((c) => row[c] ?? '')]));
-    else this.buffer.push(`${this.count > 0 ? ',\n' : ''}${JSON.stringify(row)}`);
-    this.count++;
-    if (this.buffer.length >= 10_000) this.flush();
+    if (this.csv) this.out.write(stringify([JOB_RECORD_COLUMNS.map((c) => row[c] ?? '')]));
+    else this.out.write(`${this.first ? '' : ',\n'}${JSON.stringify(row)}`);
+    this.first = false;
   }
 
   close(): void {
-    this.flush();
-    if (!this.csv) writeSync(this.fd, '\n]}\n');
-    closeSync(this.fd);
-    renameSync(this.temp, this.file);
+    if (!this.csv) this.out.write('\n]}\n');
+    this.out.close();
   }
 
   /** The run failed: the partial file goes. */
   discard(): void {
-    closeSync(this.fd);
-    rmSync(this.temp, { force: true });
-  }
-
-  private flush(): void {
-    if (this.buffer.length === 0) return;
-    writeSync(this.fd, this.buffer.join(''));
-    this.buffer = [];
+    this.out.discard();
   }
 }

@@ -11,11 +11,13 @@
  * Every file goes through the atomic writers (reports/files.ts).
  */
 import { readFileSync } from 'node:fs';
+import { quantileSorted } from 'd3-array';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { Document, isMap, isSeq, parseDocument } from 'yaml';
 import { writeFileAtomic, writeJsonAtomic } from '../../reports/files.ts';
-import { renderSvg } from '../../reports/render.ts';
+import { pageHtml, type Page, type RenderedChart } from '../../reports/html.ts';
+import { renderCharts } from '../../reports/report.ts';
 import { formatDuration } from '../../sim/units.ts';
 import type { GridSiteSpec } from '../scenario.ts';
 import type { CalibrationResult, FitScore, Observables } from './calibrate.ts';
@@ -32,13 +34,11 @@ interface CdfPoint {
 
 function cdf(series: string, sorted: Float64Array): CdfPoint[] {
   if (sorted.length === 0) return [];
+  // d3's typings take an Array, not a typed one.
+  const values = Array.from(sorted);
   return Array.from({ length: CDF_POINTS }, (_, k) => {
     const fraction = k / (CDF_POINTS - 1);
-    // The p-quantile with linear interpolation between order statistics (d3's quantileSorted, R-7).
-    const at = (sorted.length - 1) * fraction;
-    const lo = Math.floor(at);
-    const value = sorted[lo] + (at - lo) * ((sorted[Math.min(lo + 1, sorted.length - 1)] ?? 0) - sorted[lo]);
-    return { series, minutes: value / 60, fraction };
+    return { series, minutes: (quantileSorted(values, fraction) ?? 0) / 60, fraction };
   });
 }
 
@@ -143,44 +143,44 @@ export function fittedCatalogYaml(scenarioFile: string, fitted: GridSiteSpec, no
   return doc.toString({ lineWidth: 110 });
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
 function formatValue(name: string, value: number): string {
   return name === 'queueWait.median' ? formatDuration(value) : String(Number(value.toPrecision(4)));
 }
 
-function reportHtml(result: CalibrationResult, recordsFile: string, charts: readonly string[]): string {
-  const rows = result.fit
-    .map(
-      (name, i) =>
-        `<tr><td>${escapeHtml(name)}</td><td>${escapeHtml(formatValue(name, result.initial[i]))}</td>` +
-        `<td>${escapeHtml(formatValue(name, result.fitted[i]))}</td></tr>`,
-    )
-    .join('\n');
+const CHARTS = [
+  { id: 'wait-cdf', title: 'Wait (start − creation)', what: 'wait' },
+  { id: 'run-cdf', title: 'Run time (end − start)', what: 'run' },
+] as const;
+
+function reportPage(result: CalibrationResult, recordsFile: string, charts: readonly RenderedChart[]): Page {
   const d = (s: FitScore) => s.distance.toFixed(4);
-  return [
-    '<!doctype html>',
-    '<html lang="en"><head><meta charset="utf-8">',
-    `<title>pandasim calibration: ${escapeHtml(result.site)}</title>`,
-    '<style>body{font:15px/1.45 system-ui,sans-serif;max-width:1000px;margin:0 auto;padding:1.5rem;color:#222}',
-    'table{border-collapse:collapse}td,th{border-bottom:1px solid #e4e4e4;padding:.3rem .7rem;text-align:right}',
-    'td:first-child,th:first-child{text-align:left}svg{max-width:100%;height:auto}</style></head><body>',
-    `<h1>Calibration of ${escapeHtml(result.site)}</h1>`,
-    `<p>${result.finishedRecords} finished jobs of ${escapeHtml(recordsFile)} (${result.replayedRecords} replayed), ` +
-      `seed ${result.seed}, ${result.evaluations.length} simulations${result.converged ? '' : ' (the budget ran out before the simplex closed)'}. ` +
-      `Distance (${result.distanceKind}): ${d(result.before)} before, ${d(result.after)} after.</p>`,
-    '<p>Each chart shows the cumulative distribution of a time of the finished jobs: the records, the ' +
+  return {
+    title: `pandasim calibration: ${result.site}`,
+    facts:
+      `${result.finishedRecords} finished jobs of ${recordsFile} (${result.replayedRecords} replayed), ` +
+      `seed ${result.seed}, ${result.evaluations.length} simulations` +
+      `${result.converged ? '' : ' (the budget ran out before the simplex closed)'}. ` +
+      `Distance (${result.distanceKind}): ${d(result.before)} before, ${d(result.after)} after.`,
+    howToRead:
+      'Each chart shows the cumulative distribution of a time of the finished jobs: the records, the ' +
       'simulation with the scenario’s values, and with the fitted ones. Wait = start − creation (the pilot’s ' +
-      'delay as the model makes it), run = end − start. A fitted curve on top of the records’ is a good fit.</p>',
-    '<table><thead><tr><th>parameter</th><th>initial</th><th>fitted</th></tr></thead><tbody>',
-    rows,
-    '</tbody></table>',
-    ...charts.map((svg) => `<figure>${svg}</figure>`),
-    '</body></html>',
-    '',
-  ].join('\n');
+      'delay as the model makes it), run = end − start. A fitted curve on top of the records’ is a good fit.',
+    tables: [
+      {
+        heading: 'Parameters',
+        note: `The values of ${result.site} in the scenario and as fitted.`,
+        table: {
+          header: ['parameter', 'initial', 'fitted'],
+          rows: result.fit.map((name, i) => [
+            name,
+            formatValue(name, result.initial[i]),
+            formatValue(name, result.fitted[i]),
+          ]),
+        },
+      },
+    ],
+    charts,
+  };
 }
 
 /** Writes fit.json, catalog.yaml, the charts and report.html into `out`; returns the paths written. */
@@ -203,15 +203,15 @@ export async function writeCalibration(
     'catalog.yaml',
     fittedCatalogYaml(files.scenario, gridSite(result.fittedScenario, result.site), note),
   );
-  const svgs: string[] = [];
-  for (const [id, title, what] of [
-    ['wait-cdf', 'Wait (start − creation)', 'wait'],
-    ['run-cdf', 'Run time (end − start)', 'run'],
-  ] as const) {
-    const svg = await renderSvg(cdfChart(title, what, result), id);
-    write(join('charts', `${id}.svg`), svg);
-    svgs.push(svg);
-  }
-  write('report.html', reportHtml(result, files.records, svgs));
+  const charts = await renderCharts(
+    CHARTS.map(({ id, title, what }) => ({
+      id,
+      title,
+      caption: `The ${what === 'wait' ? 'waits' : 'run times'} of the records against the simulation's, before and after the fit.`,
+      spec: cdfChart(title, what, result),
+    })),
+  );
+  for (const { chart, svg } of charts) write(join('charts', `${chart.id}.svg`), svg);
+  write('report.html', pageHtml(reportPage(result, files.records, charts)));
   return written;
 }

@@ -1,9 +1,9 @@
 /**
  * What each fault of the plan cost, as reports/fault-summary.ts defines it. The fault hooks tell the ledger
  * which payloads a fault ended (`killed`); the ledger follows those that are PanDA jobs through the server's
- * transitions — retried as a new attempt, its retry running again, out of attempts, finished after a retry — and
- * how long each waited to run again; while a fault lasts, it
- * counts the world's failed copies and blocked submissions and samples the waiting it measures (`measure`).
+ * transitions — retried as a new attempt, its retry running again, out of attempts, finished after a retry —
+ * and how long each waited to run again; while a fault lasts, it counts the world's failed copies and blocked
+ * submissions and samples the waiting it measures (`measure`).
  */
 import type { Simulation } from '../../sim/engine.ts';
 import type { LostPayload } from '../../models/provider/worker-runtime.ts';

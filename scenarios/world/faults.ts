@@ -4,7 +4,7 @@
  * each kind does, and whose behaviour it follows:
  *
  * - site-downtime: the grid site goes offline; its running pilots die with their jobs ('site-downtime', the
- *   worker lost under them, which Harvester's monitor reports as failed and the server retries); queued pilots
+ *   worker lost under them, which Harvester's monitor reports as failed and JEDI brokers again); queued pilots
  *   wait. A scheduled downtime is also in CRIC: its PanDA queues are `brokeroff` from `announce` before it and
  *   `offline` during it, so the production brokerage, which keeps only online and standby queues
  *   (brokerage.md §2.2 step 1), sends nothing there; a sudden one is not known to the brokerage.
@@ -22,7 +22,7 @@
  * - network-cut / network-degraded: the link's capacity drops to 0 or to `factor` of it; flows across it stall
  *   or slow and resume when it ends (models/network/link-faults.ts).
  * - storage-full: the resource's storage refuses writes: copies to it fail and are retried by the mover, and
- *   a grid payload that ran to its end fails its stage-out ('stage-out-failed', retried by the server).
+ *   a grid payload that ran to its end fails its stage-out ('stage-out-failed', retried like any failure).
  * - harvester-down: the instance runs no agent cycle: nothing is submitted or monitored, workers run on, true
  *   pilots report themselves, and Harvester's own reports wait for its first cycles after.
  */
@@ -292,7 +292,7 @@ function nodeFailure(
 }
 
 /** Up to `picks.length` distinct items of `items`, chosen by the uniforms in `picks` (a partial shuffle). */
-export function choose(items: number[], picks: readonly number[]): number[] {
+function choose(items: number[], picks: readonly number[]): number[] {
   const pool = items.slice();
   const n = Math.min(picks.length, pool.length);
   for (let k = 0; k < n; k++) {

@@ -96,7 +96,7 @@ export interface BuiltPlatform {
  * a queue a cycle) would reach each of ATLAS-day's 340 grid queues every ~38 min, capping a queue near 160 new
  * pilots an hour whatever the site's size.
  */
-export function gridHarvesterID(region: string): string {
+function gridHarvesterID(region: string): string {
   return `harvester-grid-${region}`;
 }
 
@@ -153,8 +153,9 @@ export function buildPlatform(
         },
       };
       const harvesterID = gridHarvesterID(s.region);
-      if (!gridBindings.has(harvesterID)) gridBindings.set(harvesterID, []);
-      gridBindings.get(harvesterID)?.push({
+      const bindings = gridBindings.get(harvesterID) ?? [];
+      gridBindings.set(harvesterID, bindings);
+      bindings.push({
         config: queueConfig(GRID_PULL_TEMPLATE, withHarvester(options, s.harvester)),
         plugin: new ProviderPlugin(pilotEnv(harvesterID), site, 'gridCe'),
       });

@@ -1,18 +1,13 @@
 // Bad input through bin/pandasim.js: every problem of a file listed at once (file, field path, value found and
 // what was expected), exit code 2, and no output directory left behind.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runPandasim as pandasim } from '../support/pandasim-cli.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-
-function pandasim(args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/pandasim.js', ...args], { cwd: root, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'pandasim-bad-input-'));
 
@@ -53,14 +48,20 @@ const problems = (stderr: string) =>
     .slice(1)
     .map((line) => line.trim());
 
+/** Refused before anything ran: exit 2, nothing on stdout, exactly `expected` on stderr, no stack, no `out`. */
+function expectRefused(r: ReturnType<typeof pandasim>, out: string, expected: unknown[]): void {
+  expect(r.status).toBe(2);
+  expect(r.stdout).toBe('');
+  expect(r.stderr.split('\n')[0]).toBe(`pandasim: ${expected.length} problems:`);
+  expect(problems(r.stderr)).toEqual(expected);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+  expect(existsSync(out)).toBe(false);
+}
+
 describe('bad input on the command line', () => {
   it('run: all three problems of the scenario file, exit 2, no output directory', () => {
     const out = join(dir, 'run-out');
-    const r = pandasim(['run', scenario, '--out', out, '--quiet']);
-    expect(r.status).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr.split('\n')[0]).toBe('pandasim: 3 problems:');
-    expect(problems(r.stderr)).toEqual([
+    expectRefused(pandasim(['run', scenario, '--out', out, '--quiet']), out, [
       expect.stringMatching(
         new RegExp(
           `^${scenario}: horizon: expected a duration like '8h' \\(unknown unit "parsecs".*got "7 parsecs"$`,
@@ -69,8 +70,6 @@ describe('bad input on the command line', () => {
       `${scenario}: seeds[1]: expected a non-negative integer, got "two"`,
       `${scenario}: warmstart: expected no field "warmstart" here (did you mean "warmStart"?), got 0.5`,
     ]);
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-    expect(existsSync(out)).toBe(false);
   });
 
   it('validate: the same three problems, exit 2', () => {
@@ -100,17 +99,12 @@ describe('bad input on the command line', () => {
 
   it('sweep: all three problems of the sweep file, exit 2, no sweep directory', () => {
     const out = join(dir, 'sweep-out');
-    const r = pandasim(['sweep', sweep, '--out', out, '--quiet']);
-    expect(r.status).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr.split('\n')[0]).toBe('pandasim: 3 problems:');
-    expect(problems(r.stderr)).toEqual([
+    expectRefused(pandasim(['sweep', sweep, '--out', out, '--quiet']), out, [
       expect.stringMatching(
         new RegExp(`^${sweep}: policies\\[1\\]: expected a policy \\(one of .*\\), got "fifo"$`),
       ),
       `${sweep}: seeds: expected a count of seeds >= 1, or a list of distinct non-negative integer seeds, got 0`,
       `${sweep}: parameters["platform..hpc"]: expected a field path like platform.hpc[0].nodes, got "platform..hpc"`,
     ]);
-    expect(existsSync(out)).toBe(false);
   });
 });

@@ -1,18 +1,13 @@
 // `pandasim broker` end to end, through bin/pandasim.js as a user runs it. Each spawn costs about half a second.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { pandasim } from '../support/pandasim-cli.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const example = (name: string) => `models/panda/examples/${name}`;
-
-function pandasim(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['bin/pandasim.js', ...args], { cwd: root, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 interface BrokerOutput {
   kind: string;

@@ -1,5 +1,4 @@
 // `pandasim run --job-records` and `pandasim calibrate` end to end through bin/pandasim.js, as a user runs them.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,15 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readJobRecords } from '../../models/workload/job-records.ts';
 import { parseScenario } from '../../scenarios/load.ts';
+import { pandasim } from '../support/pandasim-cli.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const shares = join(root, 'scenarios/shares/atlas.yaml');
 const fixtures = join(root, 'test/fixtures/records');
-
-function pandasim(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['bin/pandasim.js', ...args], { cwd: root, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'pandasim-cli-calibrate-'));
 const site = (params: string) => `

@@ -10,13 +10,9 @@ import { resolveScenario } from '../../scenarios/embedded.ts';
 import { loadScenario } from '../../scenarios/load.ts';
 import { policyByName } from '../../scenarios/policies/index.ts';
 import { runWorld } from '../../scenarios/world/world.ts';
+import { pandasim } from '../support/pandasim-cli.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-
-function pandasim(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['bin/pandasim.js', ...args], { cwd: root, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 /** summary.json as the run command writes it (reports/files.ts): the same bytes from any run of the same inputs. */
 const asWritten = (s: RunSummary) => `${JSON.stringify(s, null, 2)}\n`;

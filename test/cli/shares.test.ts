@@ -1,14 +1,8 @@
 // `pandasim shares` end to end, through bin/pandasim.js.
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { pandasim } from '../support/pandasim-cli.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const file = 'models/panda/examples/shares.json';
-
-function pandasim(...args: string[]) {
-  return spawnSync(process.execPath, ['bin/pandasim.js', ...args], { cwd: root, encoding: 'utf8' });
-}
 
 describe('pandasim shares', () => {
   it('prints every node with its target and usage, and the leaves in dispatch order, as JSON', () => {

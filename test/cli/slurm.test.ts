@@ -5,20 +5,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { mergedTree } from '../support/merged-tree.ts';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
+import { pandasim } from '../support/pandasim-cli.ts';
 
 const installed = (command: string) =>
   spawnSync('sh', ['-c', `PATH="$PATH:/usr/sbin:/sbin" command -v ${command}`]).status === 0;
 const slurm = installed('sbatch') && installed('slurmctld');
-
-function pandasim(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/pandasim.js', ...args], { cwd: root, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('pandasim sweep --engine slurm', () => {
   it.skipIf(!slurm)('runs the shards as a Slurm job array; their merge equals the sweep run here', () => {

@@ -10,13 +10,9 @@ import { InputError } from '../../cli/errors.ts';
 import { mergeInput, metricInput } from '../../cli/commands/merge.ts';
 import { shardInput } from '../../cli/commands/sweep.ts';
 import { mergedTree } from '../support/merged-tree.ts';
+import { runPandasim as pandasim } from '../support/pandasim-cli.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-
-function pandasim(args: string[], env: NodeJS.ProcessEnv = process.env) {
-  const r = spawnSync(process.execPath, ['bin/pandasim.js', ...args], { cwd: root, encoding: 'utf8', env });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'pandasim-sweep-cli-'));
 const file = join(dir, 'nodes.yaml');

@@ -10,24 +10,20 @@ import type { RunSummary } from '../../reports/summary.ts';
 /** Sites without failures of their own, so that what fails is the fault's doing. */
 const QUIET = 'payloadFailureProbability: 0, workerLossProbability: 0, storage: 1PB, source: test';
 
-export const GRID_PLATFORM = `
+/** Two regions and the nucleus site every platform here has. */
+const NETWORK_AND_NUCLEUS = `
 platform:
   network:
     regions: [{ name: eu, backbone: 100Gb/s, latency: 5ms }, { name: us, backbone: 100Gb/s, latency: 5ms }]
     links: [{ a: eu, b: us, bandwidth: 10Gb/s, latency: 40ms }]
   gridSites:
     - { name: SITE-A, region: eu, nucleus: true, slots: 10, uplink: 10Gb/s, ${QUIET} }
-    - { name: SITE-B, region: us, slots: 10, uplink: 10Gb/s, ${QUIET} }
 `;
 
-export const LCF_PLATFORM = `
-platform:
-  network:
-    regions: [{ name: eu, backbone: 100Gb/s, latency: 5ms }, { name: us, backbone: 100Gb/s, latency: 5ms }]
-    links: [{ a: eu, b: us, bandwidth: 10Gb/s, latency: 40ms }]
-  gridSites:
-    - { name: SITE-A, region: eu, nucleus: true, slots: 10, uplink: 10Gb/s, ${QUIET} }
-  hpc:
+export const GRID_PLATFORM = `${NETWORK_AND_NUCLEUS}    - { name: SITE-B, region: us, slots: 10, uplink: 10Gb/s, ${QUIET} }
+`;
+
+export const LCF_PLATFORM = `${NETWORK_AND_NUCLEUS}  hpc:
     - { name: POLARIS, region: us, machine: polaris, nodes: 4, batchQueue: preemptable, uplink: 100Gb/s, source: test }
   funcx:
     - { name: ALCF-FUNCX, region: us, hpc: POLARIS, batchQueue: preemptable, maxBlocks: 2, uplink: 100Gb/s, source: test }
@@ -72,6 +68,15 @@ export function run(s: Scenario, policy = 'panda-brokerage', seed = 1): RunSumma
 /** The same scenario without its faults. */
 export function withoutFaults(s: Scenario): Scenario {
   return { ...s, faults: [] };
+}
+
+/** A scenario run with its faults and without them, under the same policy and seed. */
+export function runPair(
+  parts: { platform: string; workflow: string; faults: string },
+  policy = 'panda-brokerage',
+): { clean: RunSummary; hit: RunSummary } {
+  const s = scenario(parts);
+  return { clean: run(withoutFaults(s), policy), hit: run(s, policy) };
 }
 
 export function onlyFault(r: RunSummary): FaultSummary {

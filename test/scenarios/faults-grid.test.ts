@@ -9,9 +9,9 @@ import {
   makespanHours,
   onlyFault,
   run,
+  runPair,
   scenario,
   TEN_HOURS,
-  withoutFaults,
 } from './faults-fixture.ts';
 
 const ONE_SITE = GRID_PLATFORM.replace(/ {4}- \{ name: SITE-B.*\n/, '');
@@ -19,13 +19,11 @@ const ONE_SITE = GRID_PLATFORM.replace(/ {4}- \{ name: SITE-B.*\n/, '');
 const TWO_WAVES = `      - { name: sim, gshare: Sim, nJobs: 20, cpuPerJob: 'constant(${TEN_HOURS})', walltime: 24h }`;
 
 describe('site downtime', () => {
-  const faulty = scenario({
+  const { clean, hit } = runPair({
     platform: ONE_SITE,
     workflow: TWO_WAVES,
     faults: '  - { kind: site-downtime, site: SITE-A, at: 2h, for: 2h }',
   });
-  const clean = run(withoutFaults(faulty));
-  const hit = run(faulty);
 
   it('kills the running jobs of the only site, which are retried and finish, and delays the makespan by >= 2 h', () => {
     const f = onlyFault(hit);
@@ -100,13 +98,11 @@ describe('site downtime', () => {
 describe('storage full', () => {
   it('fails the stage-out of jobs ending while the storage is full; they are retried and finish later', () => {
     const short = `      - { name: sim, gshare: Sim, nJobs: 20, cpuPerJob: 'constant(${TEN_HOURS / 10})', walltime: 24h }`;
-    const faulty = scenario({
+    const { clean, hit } = runPair({
       platform: ONE_SITE,
       workflow: short,
       faults: '  - { kind: storage-full, site: SITE-A, at: 90min, for: 1h }',
     });
-    const clean = run(withoutFaults(faulty));
-    const hit = run(faulty);
     const f = onlyFault(hit);
     expect(f.jobsKilled).toBeGreaterThan(0);
     expect(failures(hit, 'stage-out-failed')).toBe(f.jobsKilled);
@@ -123,13 +119,11 @@ describe('expired credentials and Harvester down', () => {
   const late = `      - { name: sim, gshare: Sim, nJobs: 10, cpuPerJob: 'constant(${TEN_HOURS / 10})', walltime: 24h }`;
 
   it('an expired token stops pilot submission until it is renewed after the fault', () => {
-    const faulty = scenario({
+    const { clean, hit } = runPair({
       platform: ONE_SITE,
       workflow: late,
       faults: '  - { kind: credential-expiry, resource: SITE-A, at: 0s, for: 6h }',
     });
-    const clean = run(withoutFaults(faulty));
-    const hit = run(faulty);
     const f = onlyFault(hit);
     expect(f.submissionsBlocked).toBeGreaterThan(0);
     expect(f.jobsKilled).toBe(0);
@@ -140,13 +134,11 @@ describe('expired credentials and Harvester down', () => {
   });
 
   it('a Harvester instance down submits nothing while down; running workers go on', () => {
-    const faulty = scenario({
+    const { clean, hit } = runPair({
       platform: ONE_SITE,
       workflow: late,
       faults: '  - { kind: harvester-down, instance: grid-eu, at: 0s, for: 5h }',
     });
-    const clean = run(withoutFaults(faulty));
-    const hit = run(faulty);
     const f = onlyFault(hit);
     expect(f.jobsKilled).toBe(0);
     // No pilot went out, so the brokerage (no pilot requests in 3 h) held the jobs back and none waited queued.

@@ -4,23 +4,13 @@
  * the same run without the fault (common random numbers: the fault stream is the only difference).
  */
 import { describe, expect, it } from 'vitest';
-import {
-  failures,
-  LCF_PLATFORM,
-  makespanHours,
-  onlyFault,
-  run,
-  scenario,
-  withoutFaults,
-} from './faults-fixture.ts';
+import { failures, LCF_PLATFORM, makespanHours, onlyFault, runPair } from './faults-fixture.ts';
 
 /** 4 GAN trainings of 2 A100-hours each, 1 GB in and out: one node each on a 4-node Polaris share. */
 const GANS = `      - { name: gan, kind: gpu, gshare: Sim, nJobs: 4, gpuPerJob: 'constant(2h)', walltime: 6h, inputBytesPerJob: 1GB, outputBytesPerJob: 1GB }`;
 
-function pair(faults: string, policy = 'lcf-harvester') {
-  const s = scenario({ platform: LCF_PLATFORM, workflow: GANS, faults });
-  return { clean: run(withoutFaults(s), policy), hit: run(s, policy) };
-}
+const pair = (faults: string, policy = 'lcf-harvester') =>
+  runPair({ platform: LCF_PLATFORM, workflow: GANS, faults }, policy);
 
 describe('LCF faults', () => {
   it('node failures kill the jobs on the failed nodes; they are retried and finish', () => {

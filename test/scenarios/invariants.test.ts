@@ -131,14 +131,11 @@ describe('conservation of bytes', () => {
     const net = network(sim);
     const streams = new RandomStreams(1);
     const globus = new GlobusTransferService(sim, net, streams.stream('globus/transfer'));
-    const mover = new DataMover(sim, {
-      network: net,
-      globus,
-      locations: [
-        { endpoint: 'A_DATADISK', site: 'A', region: 'eu', globus: false },
-        { endpoint: 'B_DATADISK', site: 'B', region: 'eu', globus: false },
-      ],
-    });
+    const locations = [
+      { endpoint: 'A_DATADISK', site: 'A', region: 'eu', globus: false },
+      { endpoint: 'B_DATADISK', site: 'B', region: 'eu', globus: false },
+    ];
+    const mover = new DataMover(sim, { network: net, globus, locations });
     let ended = 0;
     mover.move('A_DATADISK', 'B_DATADISK', 2e9, () => ended++);
     mover.move('B_DATADISK', 'A_DATADISK', 1e9, () => ended++);
@@ -147,5 +144,23 @@ describe('conservation of bytes', () => {
     mover.checkInvariants();
     expect(ended).toBe(2);
     expect(mover.bytesMoved.lan + mover.bytesMoved['wan-region']).toBe(3e9);
+
+    // A network that reports a flow's end twice: the mover refuses the second report.
+    const stuttering = {
+      start: (_src: string, _dst: string, _bytes: number, onDone: (flow: { state: string }) => void) =>
+        sim.schedule(1, () => {
+          onDone({ state: 'done' });
+          onDone({ state: 'done' });
+        }),
+    } as unknown as FlowNetwork;
+    new DataMover(sim, { network: stuttering, globus, locations }).move(
+      'A_DATADISK',
+      'B_DATADISK',
+      1e9,
+      () => {},
+    );
+    expect(() => sim.run()).toThrow(
+      'data mover: the copy A_DATADISK→B_DATADISK of 1000000000 bytes ended twice',
+    );
   });
 });

@@ -5,28 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { InputFileError } from '@pandasim/panda';
 import { importCric } from '../../../scenarios/import/cric.ts';
 import { importHarvester } from '../../../scenarios/import/harvester.ts';
 import { CatalogFileSchema } from '../../../scenarios/schema.ts';
+import { problemsOf } from './import-problems.ts';
 
 const fixture = (name: string) => `test/fixtures/import/${name}`;
 const json = (name: string): unknown => JSON.parse(readFileSync(fixture(name), 'utf8'));
-
-/** The problems an import throws, as their printed lines. */
-function problemsOf(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof InputFileError)
-      return error.message
-        .split('\n')
-        .slice(1)
-        .map((l) => l.trim());
-    throw error;
-  }
-  throw new Error('no error thrown');
-}
 
 describe('import cric: a dump of PanDA queues', () => {
   const dump = json('cric/pandaqueues.json');

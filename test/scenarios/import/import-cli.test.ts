@@ -1,19 +1,14 @@
 // `pandasim import` end to end, through bin/pandasim.js as a user runs it; each spawn costs about a second.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { pandasim } from '../../support/pandasim-cli.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const fixture = (name: string) => `test/fixtures/import/${name}`;
-
-function pandasim(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['bin/pandasim.js', ...args], { cwd: root, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('pandasim import', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pandasim-import-cli-'));

@@ -4,27 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { InputFileError } from '@pandasim/panda';
 import { importWfFormat, WFFORMAT_DEFAULTS } from '../../../scenarios/import/wfformat.ts';
 import { WorkflowFileSchema } from '../../../scenarios/schema.ts';
+import { problemsOf } from './import-problems.ts';
 
 const json = (name: string): unknown =>
   JSON.parse(readFileSync(`test/fixtures/import/wfformat/${name}`, 'utf8'));
 const options = { ...WFFORMAT_DEFAULTS };
-
-function problemsOf(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof InputFileError)
-      return error.message
-        .split('\n')
-        .slice(1)
-        .map((l) => l.trim());
-    throw error;
-  }
-  throw new Error('no error thrown');
-}
 
 describe('import wfformat 1.5 / 1.6 (specification and execution)', () => {
   const { workflow, notes } = importWfFormat('blast.json', json('blast-1.5.json'), options);
