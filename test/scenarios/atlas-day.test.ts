@@ -53,9 +53,21 @@ describe.each([
     expect(s.policies).toEqual(['panda-brokerage']);
   });
 
-  it('is atlas-day in everything but its name, description and horizon', () => {
-    const rest = ({ name: _n, description: _d, horizon: _h, file: _f, ...other }: Scenario) => other;
+  it('is atlas-day in everything but its name, description, horizon and workflow (month: none, to last it)', () => {
+    const rest = ({
+      name: _n,
+      description: _d,
+      horizon: _h,
+      file: _f,
+      workflows: _w,
+      sources,
+      ...other
+    }: Scenario) => ({
+      ...other,
+      sources: sources['atlas-day-background'],
+    });
     expect(rest(s)).toEqual(rest(day));
+    expect(s.workflows.length).toBe(name === 'atlas-month' ? 0 : 1);
   });
 });
 
