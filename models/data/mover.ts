@@ -13,6 +13,7 @@ import type { FlowNetwork } from '../network/flow-network.ts';
 import type { GlobusTransferService } from '../globus/transfer-service.ts';
 import type { DestinationStorage } from '../globus/transfer-task.ts';
 import { Reservoir } from '../../sim/stats/reservoir.ts';
+import { InvariantViolation } from '../../sim/invariant.ts';
 
 export type LinkClass = 'lan' | 'wan-region' | 'wan-inter';
 
@@ -127,7 +128,15 @@ export class DataMover {
     this.bytesInFlight += bytes;
     let settled = false;
     const settle = (ok: boolean) => {
-      if (settled) throw new Error(`data mover: the copy ${from}→${to} of ${bytes} bytes ended twice`);
+      // A copy's end reported twice would count its bytes twice: the run's invariants stop it here, where it
+      // happens, rather than at the next check (whose byte balance moves with it and cannot see it).
+      if (settled) {
+        throw new InvariantViolation(
+          'data mover',
+          this.sim.now,
+          `data mover: the copy ${from}→${to} of ${bytes} bytes ended twice`,
+        );
+      }
       settled = true;
       this.bytesInFlight -= bytes;
       if (ok) {
