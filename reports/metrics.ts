@@ -60,6 +60,6 @@ export function runMetrics(run: RunSummary): Readonly<Record<string, number | nu
     gpuHours: run.gpuHours,
     cpuHours: run.cpuHours,
     bytesMoved: sum(Object.values(run.bytesMoved)),
-    meanWait: waits === 0 ? null : sum(run.jobClasses, (c) => c.wait.mean * c.wait.count) / waits,
+    meanWait: waits === 0 ? null : sum(run.jobClasses, (c) => (c.wait.mean ?? 0) * c.wait.count) / waits,
   };
 }

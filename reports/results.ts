@@ -15,11 +15,11 @@ const counts = z.record(z.string(), count);
 
 const distribution = z.object({
   count,
-  mean: z.number(),
-  p50: z.number(),
-  p90: z.number(),
-  p99: z.number(),
-  max: z.number(),
+  mean: z.number().nullable(),
+  p50: z.number().nullable(),
+  p90: z.number().nullable(),
+  p99: z.number().nullable(),
+  max: z.number().nullable(),
 });
 
 const timeSeries = z

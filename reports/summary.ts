@@ -13,14 +13,17 @@ import type { FaultSummary } from './fault-summary.ts';
 
 export const SUMMARY_VERSION = 1;
 
-/** A distribution folded into a log histogram: count, mean and quantiles (1 % relative accuracy). */
+/**
+ * A distribution folded into a log histogram: count, mean and quantiles (1 % relative accuracy). The figures are
+ * null when nothing was observed: a class whose jobs never staged in has no stage-in time, not one of 0 s.
+ */
 export interface DistributionSummary {
   readonly count: number;
-  readonly mean: number;
-  readonly p50: number;
-  readonly p90: number;
-  readonly p99: number;
-  readonly max: number;
+  readonly mean: number | null;
+  readonly p50: number | null;
+  readonly p90: number | null;
+  readonly p99: number | null;
+  readonly max: number | null;
 }
 
 /** Final states of jobs (attempts), and the jobs still live at the horizon. */

@@ -234,7 +234,7 @@ export class RunMetrics {
 }
 
 export function summary(h: LogHistogram): DistributionSummary {
-  if (h.count === 0) return { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0 };
+  if (h.count === 0) return { count: 0, mean: null, p50: null, p90: null, p99: null, max: null };
   const s = h.summary();
   return { count: s.count, mean: s.mean, p50: s.p50, p90: s.p90, p99: s.p99, max: s.max };
 }

@@ -31,7 +31,8 @@ const TRAINING: Record<Policy, { route: string; resource: string; duration: numb
   'funcx-burst': { route: 'funcx:ALCF-FUNCX', resource: 'ALCF-FUNCX', duration: 19_800, costPerHour: 2.5 },
 };
 
-function distribution(samples: readonly number[]): DistributionSummary {
+/** Never empty here, so every figure is a number. */
+function distribution(samples: readonly number[]): { [K in keyof DistributionSummary]: number } {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
   return {

@@ -100,7 +100,7 @@ describe('run markdown', () => {
 
 describe('runMetrics', () => {
   it('weighs the mean wait by the number of waits of each job class', () => {
-    const waits = RUN.jobClasses.map((c) => [c.wait.mean, c.wait.count]);
+    const waits = RUN.jobClasses.map((c) => [c.wait.mean ?? 0, c.wait.count]);
     const expected = waits.reduce((a, [m, n]) => a + m * n, 0) / waits.reduce((a, [, n]) => a + n, 0);
     expect(runMetrics(RUN).meanWait).toBeCloseTo(expected, 9);
     expect(runMetrics(RUN).bytesMoved).toBe(4.21e12 + 1.1e12 + 9e11);

@@ -96,6 +96,19 @@ describe('run tables', () => {
     });
   });
 
+  it('per job class: a distribution with nothing observed leaves its cells empty', () => {
+    const none = { count: 0, mean: null, p50: null, p90: null, p99: null, max: null };
+    const run = { ...RUN, jobClasses: [{ ...RUN.jobClasses[0], stageIn: none }] };
+    const row = parse(jobClassTable([run]))[0];
+    expect([row.stage_in_mean_s, row.stage_in_p50_s, row.stage_in_p90_s, row.stage_in_p99_s]).toEqual([
+      '',
+      '',
+      '',
+      '',
+    ]);
+    expect(row.wait_mean_s).toBe(String(RUN.jobClasses[0].wait.mean));
+  });
+
   it('per resource and per share, with the share deviation achieved − target', () => {
     expect(parse(resourceTable([RUN]))[2]).toEqual({
       policy: 'lcf-gpu',

@@ -57,6 +57,8 @@ describe('RunMetrics job counts and hours', () => {
     expect(c.wait.count).toBe(3);
     expect(c.wait.max).toBeCloseTo(100, 0);
     expect(c.run.count).toBe(2);
+    // Nothing staged in: no figure at all, not a stage-in of 0 s.
+    expect(c.stageIn).toEqual({ count: 0, mean: null, p50: null, p90: null, p99: null, max: null });
     expect(m.resource('GRID')).toEqual({
       running: 0,
       coresBusy: 0,
