@@ -1,20 +1,17 @@
 /** Loading the scenario and the policies a command names, with bad input turned into exit code 2. */
 import { resolveScenario } from '../scenarios/embedded.ts';
-import { loadScenario, ScenarioError } from '../scenarios/load.ts';
+import { loadScenario } from '../scenarios/load.ts';
 import { POLICIES, policyByName } from '../scenarios/policies/index.ts';
 import type { PlacementPolicy } from '../scenarios/policies/policy.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
-import { InputError } from './errors.ts';
+import { asInput, InputError } from './errors.ts';
 
 /** The scenario file a built-in name or a path stands for, and the scenario in it. */
 export function scenarioInput(nameOrPath: string): { file: string; scenario: Scenario } {
-  try {
+  return asInput(() => {
     const file = resolveScenario(nameOrPath);
     return { file, scenario: loadScenario(file) };
-  } catch (error) {
-    if (error instanceof ScenarioError) throw new InputError(error.message);
-    throw error;
-  }
+  });
 }
 
 export function policyInput(name: string, option = '--policy'): PlacementPolicy {

@@ -7,9 +7,8 @@ import type { CommandModule } from 'yargs';
 import { formatEstimate } from '../../reports/format.ts';
 import { metricHeading, REPORTED_METRICS, reportedMetric } from '../../reports/metrics.ts';
 import { textTable } from '../../reports/text-table.ts';
-import { ScenarioError } from '../../scenarios/scenario-error.ts';
 import { mergeSweep, type SweepIndex } from '../../scenarios/sweep-merge.ts';
-import { InputError } from '../errors.ts';
+import { asInputAsync, InputError } from '../errors.ts';
 
 export interface MergeArgs {
   dir: string;
@@ -36,12 +35,7 @@ export function sweepIndexTable(index: SweepIndex, metric: string): string {
 
 /** Merges DIR; bad input (no manifest, missing cells) becomes an InputError. */
 export async function mergeInput(dir: string): Promise<SweepIndex> {
-  try {
-    return await mergeSweep(dir);
-  } catch (error) {
-    if (error instanceof ScenarioError) throw new InputError(error.message);
-    throw error;
-  }
+  return asInputAsync(() => mergeSweep(dir));
 }
 
 /** The --metric option, checked before anything runs. */

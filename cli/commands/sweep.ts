@@ -7,7 +7,6 @@
 import { basename, extname, join, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { writeFileAtomic } from '../../reports/files.ts';
-import { ScenarioError } from '../../scenarios/scenario-error.ts';
 import {
   CellsFailedError,
   readCell,
@@ -17,7 +16,7 @@ import {
   type Shard,
   type SweepManifest,
 } from '../../scenarios/sweep.ts';
-import { EXIT_FAILED, InputError } from '../errors.ts';
+import { asInput, asInputAsync, EXIT_FAILED, InputError } from '../errors.ts';
 import { Progress } from '../progress.ts';
 import { Interrupt } from '../interrupt.ts';
 import { sbatchScript, slurmLogFile, slurmScriptFile, submitSlurm, type Submitted } from '../slurm.ts';
@@ -47,16 +46,6 @@ export interface SweepArgs {
 
 /** A run that failed in a way the message explains in full: no stack trace (exit 1). */
 class SweepFailure extends Error {}
-
-/** Sweep and scenario problems are bad input: exit 2, naming the file and field. */
-async function input<T>(step: () => T | Promise<T>): Promise<T> {
-  try {
-    return await step();
-  } catch (error) {
-    if (error instanceof ScenarioError) throw new InputError(error.message);
-    throw error;
-  }
-}
 
 function positiveInteger(option: string, value: number | undefined): void {
   if (value !== undefined && !(Number.isInteger(value) && value >= 1)) {
@@ -94,7 +83,7 @@ async function sweepLocal(args: SweepArgs, out: string): Promise<string> {
   const shard = args.shard === undefined ? undefined : shardInput(args.shard);
   const progress = new Progress(basename(args.file), args.quiet);
   const interrupt = new Interrupt();
-  const result = await input(() =>
+  const result = await asInputAsync(() =>
     runSweep({
       file: args.file,
       out,
@@ -145,7 +134,7 @@ function missingShards(
 
 async function sweepSlurm(args: SweepArgs, out: string): Promise<string> {
   const dir = resolve(out);
-  const { manifest } = await input(() => resolveSweep(args.file));
+  const { manifest } = asInput(() => resolveSweep(args.file));
   const total = manifest.cells.length;
   const shards = args.shards ?? Math.min(total, DEFAULT_MAX_SHARDS);
   if (shards > total) throw new InputError(`--shards: expected at most the ${total} cells, got ${shards}`);
@@ -165,7 +154,7 @@ async function sweepSlurm(args: SweepArgs, out: string): Promise<string> {
     if (error instanceof RangeError) throw new InputError(error.message);
     throw error;
   }
-  await input(() => writeSweepManifest(dir, manifest));
+  asInput(() => writeSweepManifest(dir, manifest));
   const script = slurmScriptFile(dir);
   writeFileAtomic(script, text);
   const announce = (jobId: string) =>

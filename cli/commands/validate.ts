@@ -5,10 +5,10 @@
 import type { CommandModule } from 'yargs';
 import { buildShareTree } from '@pandasim/panda';
 import { EMBEDDED_SCENARIOS, resolveScenario } from '../../scenarios/embedded.ts';
-import { loadScenario, ScenarioError } from '../../scenarios/load.ts';
+import { loadScenario } from '../../scenarios/load.ts';
 import type { Scenario } from '../../scenarios/scenario.ts';
 import { formatDuration } from '../../sim/units.ts';
-import { InputError } from '../errors.ts';
+import { asInput } from '../errors.ts';
 
 interface ValidateArgs {
   scenario: string;
@@ -99,11 +99,6 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       .example('$0 validate ml-detector-sim-small', 'the built-in demo scenario')
       .example('$0 validate my-scenario.yaml', 'a scenario file of your own'),
   handler: (args) => {
-    try {
-      console.log(summarizeScenario(loadScenario(resolveScenario(args.scenario))));
-    } catch (error) {
-      if (error instanceof ScenarioError) throw new InputError(error.message);
-      throw error;
-    }
+    console.log(summarizeScenario(asInput(() => loadScenario(resolveScenario(args.scenario)))));
   },
 };
