@@ -14,9 +14,12 @@ import { hideBin } from 'yargs/helpers';
 import { loadScenario } from '../scenarios/load.ts';
 import { policyByName } from '../scenarios/policies/index.ts';
 import { World } from '../scenarios/world/world.ts';
+import { dailyMemory, memoryTrend } from './daily-memory.ts';
 
 const HOUR = 3600;
 const MB = 1024 * 1024;
+/** The first two simulated days fill the grid and the job table: the memory trend is fitted after them. */
+const WARMUP_HOURS = 48;
 
 const argv = yargs(hideBin(process.argv))
   .scriptName('bench/atlas-day.ts')
@@ -141,6 +144,40 @@ function record(hour: number): void {
   );
 }
 
+const readings = hours
+  .filter((h) => Number.isInteger(h.hour))
+  .map((h) => ({ hour: h.hour, heapMB: h.heapMB, liveJobs: h.inTable }));
+const days = dailyMemory(readings);
+const trend = memoryTrend(readings, WARMUP_HOURS);
+if (days.length > 1) {
+  console.log(
+    `${pad('day', 5)} ${pad('heap MB mean', 12)} ${pad('min', 6)} ${pad('max', 6)} ${pad('live jobs', 10)}`,
+  );
+  for (const d of days) {
+    console.log(
+      [
+        pad(d.day, 5),
+        pad(d.heapMeanMB.toFixed(0), 12),
+        pad(d.heapMinMB.toFixed(0), 6),
+        pad(d.heapMaxMB.toFixed(0), 6),
+        pad(Math.round(d.liveJobsMean), 10),
+      ].join(' '),
+    );
+  }
+}
+if (trend !== null) {
+  const net =
+    trend.residualSlopeMBPerDay === null || trend.bytesPerLiveJob === null
+      ? ''
+      : `; net of the live jobs (${trend.bytesPerLiveJob.toFixed(0)} B each) ` +
+        `${trend.residualSlopeMBPerDay.toFixed(2)} MB/day`;
+  console.log(
+    `after hour ${WARMUP_HOURS}: heap ${trend.heapMinMB.toFixed(0)}–${trend.heapMaxMB.toFixed(0)} MB ` +
+      `(mean ${trend.heapMeanMB.toFixed(0)}), trend ${trend.heapSlopeMBPerDay.toFixed(2)} MB/day, live jobs ` +
+      `${trend.liveJobsSlopePerDay.toFixed(0)}/day${net}`,
+  );
+}
+
 const peakRssMB = process.resourceUsage().maxRSS / 1024;
 const jobsEnded = finished + failed;
 console.log(
@@ -165,6 +202,8 @@ console.log(
     jobs_in_table: world.server.size,
     peak_rss_mb: Math.round(peakRssMB),
     heap_mb_per_hour: hours.map((h) => Math.round(h.heapMB)),
+    live_jobs_per_hour: hours.map((h) => h.inTable),
+    memory_trend: trend,
     heap_after_gc: gc !== undefined,
   }),
 );
