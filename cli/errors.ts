@@ -30,7 +30,11 @@ export function asInput<T>(step: () => T): T {
 
 /** `asInput` for a step that loads asynchronously. */
 export async function asInputAsync<T>(step: () => Promise<T>): Promise<T> {
-  return step().catch(rethrowAsInput);
+  try {
+    return await step();
+  } catch (error) {
+    rethrowAsInput(error);
+  }
 }
 
 /** Loads an input file; its problems become an `InputError` (exit 2, nothing on stdout). */
